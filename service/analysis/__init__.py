@@ -1,0 +1,1 @@
+"""The analysis core: pure functions from plain data to plain data, no I/O and no globals."""

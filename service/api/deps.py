@@ -1,0 +1,29 @@
+"""Request dependencies: settings, and database sessions for reading or writing."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from service.settings import Settings
+from service.store.db import session_scope
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+def write_session(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.engine, write=True) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReadSession = Annotated[Session, Depends(read_session)]
+WriteSession = Annotated[Session, Depends(write_session)]

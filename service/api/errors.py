@@ -1,0 +1,87 @@
+"""One error shape everywhere: {"error": {"code", "message", "details"}}."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.api.schemas import ErrorResponse
+from service.errors import DatabaseUnavailable, ServiceError
+
+log = logging.getLogger(__name__)
+
+_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: each listed status documented with the error shape."""
+    return {
+        code: {"model": ErrorResponse, "description": HTTPStatus(code).phrase}
+        for code in status_codes
+    }
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    # Connection-level failures only: the database is away, not the request wrong.
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    headers = {"Retry-After": "5"} if exc.status_code == 503 else None
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        {
+            "loc": list(error.get("loc", ())),
+            "message": error.get("msg", ""),
+            "type": error.get("type"),
+        }
+        for error in exc.errors()
+    ]
+    return error_response(422, "validation_error", "the request is not valid", details)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _CODES.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_"))
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.database_errors.inc()
+    log.error("database error", exc_info=exc)
+    unavailable = DatabaseUnavailable("the database is not reachable; try again shortly")
+    return await _service_error(request, unavailable)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    return error_response(500, "internal_error", "an unexpected error occurred")

@@ -1,0 +1,156 @@
+"""The article store: add, batch-add, read, list and delete articles."""
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from service import ingest
+from service.api.deps import ReadSession, SettingsDep, WriteSession
+from service.api.errors import responses
+from service.api.schemas import (
+    ArticleCreate,
+    ArticlePage,
+    ArticlePublic,
+    ArticleSummary,
+    BatchCreate,
+    BatchItem,
+    BatchResult,
+)
+from service.errors import BatchTooLarge, InvalidCursor, NotFound
+from service.store import repository
+from service.store.models import Article
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+# Ids are 32-bit integers in the database; anything larger is simply not an id of ours.
+ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
+
+
+@router.post(
+    "",
+    response_model=ArticlePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": ArticlePublic, "description": "Already stored"},
+        **responses(413, 422, 503),
+    },
+    summary="Store one article (idempotent)",
+)
+def create_article(
+    item: ArticleCreate, response: Response, session: WriteSession, settings: SettingsDep
+) -> ArticlePublic:
+    """Store an article. The same URL, or the same text from the same source, returns the
+    stored article with 200 instead of storing it again."""
+    article, created = ingest.store_article(session, item, settings)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _public(session, article)
+
+
+@router.post(
+    "/batch",
+    response_model=BatchResult,
+    responses=responses(413, 422, 503),
+    summary="Store many articles in one transaction",
+)
+def create_articles(body: BatchCreate, session: WriteSession, settings: SettingsDep) -> BatchResult:
+    """Store up to `CROSSCHECK_MAX_BATCH_ITEMS` articles; each item is reported as created,
+    existing or rejected (with the reason). Rejected items do not stop the others."""
+    if len(body.items) > settings.max_batch_items:
+        raise BatchTooLarge(
+            f"{len(body.items)} items; the limit is {settings.max_batch_items} per batch",
+            details={"limit": settings.max_batch_items, "items": len(body.items)},
+        )
+    results = ingest.store_batch(session, body.items, settings)
+    items = [BatchItem.model_validate(result, from_attributes=True) for result in results]
+    return BatchResult(
+        created=sum(item.status == "created" for item in items),
+        existing=sum(item.status == "existing" for item in items),
+        rejected=sum(item.status == "rejected" for item in items),
+        items=items,
+    )
+
+
+@router.get("", response_model=ArticlePage, responses=responses(422, 503), summary="List articles")
+def list_articles(
+    session: ReadSession,
+    settings: SettingsDep,
+    source: Annotated[str | None, Query(description="Only this source.")] = None,
+    since: Annotated[datetime | None, Query(description="Published at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Published before.")] = None,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    limit: Annotated[
+        int, Query(ge=1, description="Page size; capped at CROSSCHECK_MAX_PAGE_SIZE.")
+    ] = 20,
+) -> ArticlePage:
+    """Stored articles, newest first. `since`/`until` filter on `published_at`, so articles
+    without a publication date are left out when either is given."""
+    limit = min(limit, settings.max_page_size)
+    rows = repository.list_articles(
+        session,
+        limit=limit + 1,
+        before_id=_decode_cursor(cursor) if cursor else None,
+        source=ingest.normalize_source(source) if source else None,
+        since=ingest.as_utc(since),
+        until=ingest.as_utc(until),
+    )
+    page = [_summary(article, name) for article, name in rows[:limit]]
+    next_cursor = _encode_cursor(page[-1].id) if len(rows) > limit else None
+    return ArticlePage(items=page, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{article_id}",
+    response_model=ArticlePublic,
+    responses=responses(404, 422, 503),
+    summary="Read one article",
+)
+def get_article(article_id: ArticleId, session: ReadSession) -> ArticlePublic:
+    article = repository.get_article(session, article_id=article_id)
+    if article is None:
+        raise NotFound(f"no article with id {article_id}", details={"id": article_id})
+    return _public(session, article)
+
+
+@router.delete(
+    "/{article_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(404, 422, 503),
+    summary="Delete one article",
+)
+def delete_article(article_id: ArticleId, session: WriteSession) -> Response:
+    if not repository.delete_article(session, article_id=article_id):
+        raise NotFound(f"no article with id {article_id}", details={"id": article_id})
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _summary(article: Article, source: str) -> ArticleSummary:
+    return ArticleSummary.model_validate({**article.model_dump(), "source": source})
+
+
+def _public(session: ReadSession, article: Article) -> ArticlePublic:
+    assert article.source_id is not None
+    source = repository.source_name(session, source_id=article.source_id)
+    return ArticlePublic.model_validate({**article.model_dump(), "source": source})
+
+
+def _encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"before:{last_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "before":
+            raise ValueError(prefix)
+        before = int(value)
+        if not 1 <= before <= 2**31:
+            raise ValueError(value)
+        return before
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursor("the cursor is not one this service handed out") from exc

@@ -1,0 +1,58 @@
+"""Liveness, readiness and metrics: what a load balancer and Prometheus ask."""
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy.exc import SQLAlchemyError
+
+from service.api.schemas import Health, Readiness
+from service.store import migrate
+
+router = APIRouter(tags=["operations"])
+log = logging.getLogger(__name__)
+
+
+@router.get("/healthz", response_model=Health, summary="The process is alive")
+def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Not ready"}},
+    summary="The database is reachable and migrated to head",
+)
+def readyz(request: Request) -> JSONResponse:
+    head = request.app.state.head_revision
+    try:
+        revision = migrate.current_revision(request.app.state.engine)
+    except SQLAlchemyError as exc:
+        log.warning("readiness: database unreachable", extra={"error": type(exc).__name__})
+        body = Readiness(
+            status="unavailable", database=False, migrations="unknown", revision=None, head=head
+        )
+        return JSONResponse(body.model_dump(), status_code=503)
+    at_head = revision == head
+    body = Readiness(
+        status="ready" if at_head else "unavailable",
+        database=True,
+        migrations="at_head" if at_head else "behind",
+        revision=revision,
+        head=head,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if at_head else 503)
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}
+    },
+    summary="Prometheus metrics",
+)
+def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

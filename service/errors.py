@@ -1,0 +1,47 @@
+"""Errors raised outside the HTTP layer; the API renders each as one JSON shape."""
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base error: carries the HTTP status and a stable machine-readable code."""
+
+    status_code: int = 500
+    code: str = "internal_error"
+
+    def __init__(self, message: str, *, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+
+class InvalidInput(ServiceError):
+    status_code = 422
+    code = "invalid_input"
+
+
+class TextTooLong(InvalidInput):
+    code = "text_too_long"
+
+
+class BatchTooLarge(InvalidInput):
+    code = "batch_too_large"
+
+
+class InvalidCursor(InvalidInput):
+    code = "invalid_cursor"
+
+
+class PayloadTooLarge(ServiceError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class DatabaseUnavailable(ServiceError):
+    status_code = 503
+    code = "database_unavailable"

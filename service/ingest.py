@@ -1,0 +1,201 @@
+"""Storing articles: one code path for `POST /articles`, the batch route and `crosscheck ingest`."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from sqlmodel import Session
+
+from service.analysis.normalize import content_hash, normalize_text
+from service.errors import InvalidInput, TextTooLong
+from service.settings import Settings
+from service.store import repository
+from service.store.models import Article
+from service.store.repository import NewArticle
+
+MAX_URL_CHARS = 2048  # the width of the stored column
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain more than whitespace")
+    return value
+
+
+def normalize_source(value: str) -> str:
+    """Sources are matched case- and spacing-insensitively: "Der Spiegel" is "der  spiegel"."""
+    return " ".join(value.split()).lower()
+
+
+def _source_name(value: str) -> str:
+    name = normalize_source(value)
+    if not name:
+        raise ValueError("must contain more than whitespace")
+    return name
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Naive timestamps are taken as UTC; everything is stored in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ArticleCreate(BaseModel):
+    """An article as a client submits it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    text: Annotated[str, AfterValidator(_nonblank)] = Field(
+        description="The article's text, as published.", min_length=1
+    )
+    source: Annotated[str, AfterValidator(_source_name)] | None = Field(
+        default=None,
+        max_length=200,
+        description="The outlet. Optional when `url` is given: its host names the source.",
+        examples=["tagesschau.de"],
+    )
+    title: str | None = Field(default=None, description="Headline.")
+    url: AnyHttpUrl | None = Field(default=None, description="Where the article was published.")
+    language: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]{2,3}$",
+        description="ISO 639-1 code such as `de` or `en`.",
+        examples=["de"],
+    )
+    published_at: Annotated[datetime | None, AfterValidator(as_utc)] = Field(
+        default=None, description="Publication time; without a zone it is taken as UTC."
+    )
+
+    @model_validator(mode="after")
+    def _source_known(self) -> "ArticleCreate":
+        if self.source is None and (self.url is None or not self.url.host):
+            raise ValueError("`source` is required unless `url` names a host")
+        return self
+
+
+def canonical_url(url: AnyHttpUrl) -> str:
+    """The URL without fragment, default port or tracking parameters; host in lower case."""
+    parts = urlsplit(str(url))
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith(_TRACKING_PARAMS)
+        ]
+    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def source_from_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def prepare(item: ArticleCreate, settings: Settings) -> NewArticle:
+    """Check the limits and normalise the submitted article into what the store keeps."""
+    text = normalize_text(item.text)
+    if len(text) > settings.max_text_chars:
+        raise TextTooLong(
+            f"text has {len(text)} characters; the limit is {settings.max_text_chars}",
+            details={"limit": settings.max_text_chars, "length": len(text)},
+        )
+    title = normalize_text(item.title) if item.title else None
+    if title and len(title) > settings.max_title_chars:
+        raise TextTooLong(
+            f"title has {len(title)} characters; the limit is {settings.max_title_chars}",
+            details={"limit": settings.max_title_chars, "length": len(title)},
+        )
+    url = canonical_url(item.url) if item.url else None
+    if url and len(url) > MAX_URL_CHARS:
+        raise InvalidInput(
+            f"url has {len(url)} characters; the limit is {MAX_URL_CHARS}",
+            details={"limit": MAX_URL_CHARS, "length": len(url)},
+        )
+    source = item.source or source_from_host(item.url.host)  # type: ignore[union-attr]
+    return NewArticle(
+        source=source,
+        text=text,
+        content_hash=content_hash(text),
+        title=title or None,
+        url=url,
+        language=item.language,
+        published_at=item.published_at,
+    )
+
+
+def store_article(
+    session: Session, item: ArticleCreate, settings: Settings
+) -> tuple[Article, bool]:
+    """Store one article and commit; returns the row and whether it was new."""
+    article, created = repository.add_article(session, article=prepare(item, settings))
+    session.commit()
+    return article, created
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """What happened to one item of a batch."""
+
+    index: int
+    status: Literal["created", "existing", "rejected"]
+    article_id: int | None = None
+    error: dict[str, Any] | None = None
+
+
+def store_batch(session: Session, items: Sequence[Any], settings: Settings) -> list[ItemResult]:
+    """Validate every item, store the valid ones in one transaction, report each item."""
+    results = [_store_item(session, index, raw, settings) for index, raw in enumerate(items)]
+    session.commit()
+    return results
+
+
+def _store_item(session: Session, index: int, raw: Any, settings: Settings) -> ItemResult:
+    try:
+        item = ArticleCreate.model_validate(raw)
+        article, created = repository.add_article(session, article=prepare(item, settings))
+    except ValidationError as exc:
+        error = {
+            "code": "validation_error",
+            "message": "invalid article",
+            "details": errors_of(exc),
+        }
+        return ItemResult(index, "rejected", error=error)
+    except InvalidInput as exc:
+        return ItemResult(
+            index,
+            "rejected",
+            error={"code": exc.code, "message": exc.message, "details": exc.details},
+        )
+    return ItemResult(index, "created" if created else "existing", article_id=article.id)
+
+
+def errors_of(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic's errors without the echoed input (which may be a whole article)."""
+    return [
+        {"loc": list(error["loc"]), "message": error["msg"], "type": error["type"]}
+        for error in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,75 @@
+"""The application factory. Nothing happens at import time; `create_app(settings)` builds it all."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from service.api.errors import install_error_handlers
+from service.api.metrics import Metrics, MetricsMiddleware, StoredArticlesCollector
+from service.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from service.api.routes import articles, health
+from service.settings import Settings
+from service.store import migrate, repository
+from service.store.db import create_db_engine, session_scope
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+crosscheck scores news articles against the other outlets that report the same story.
+
+Errors always have the shape `{"error": {"code": ..., "message": ..., "details": ...}}`.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(settings)
+        app.state.engine = engine
+        app.state.head_revision = migrate.head_revision()
+        metrics.add_live_collector(StoredArticlesCollector(lambda: _count_articles(engine)))
+        log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="crosscheck",
+        version=_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(articles.router)
+    # Added last runs first: request ids and metrics see every response, the 413 included.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory uvicorn workers call: settings from the environment (`crosscheck serve`)."""
+    return create_app(Settings())
+
+
+def _count_articles(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return repository.count_articles(session)
+
+
+def _version() -> str:
+    try:
+        return version("crosscheck")
+    except PackageNotFoundError:
+        return "0.0.0"

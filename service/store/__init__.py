@@ -1,0 +1,1 @@
+"""Persistence: tables, every query, and full-text candidate retrieval per dialect."""

@@ -1,0 +1,80 @@
+"""Engine and sessions: one engine per process, built from the settings."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+from service.settings import Settings
+
+# Marks a session that will write; on SQLite it takes the write lock up front (see below).
+WRITE = {"crosscheck_write": True}
+
+
+def create_db_engine(settings: Settings) -> Engine:
+    """Build the engine for `settings.database_url`, with per-dialect connection setup."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url.render_as_string(hide_password=False), settings)
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_timeout=settings.db_timeout_seconds,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": max(1, int(settings.db_timeout_seconds))},
+    )
+
+
+def ensure_sqlite_folder(database_url: str) -> None:
+    """SQLite creates the file but not its folder; create the folder (e.g. ./data/)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_engine(url: str, settings: Settings) -> Engine:
+    ensure_sqlite_folder(url)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": settings.db_timeout_seconds, "check_same_thread": False},
+    )
+    busy_ms = int(settings.db_timeout_seconds * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, emit BEGIN, so that SAVEPOINTs work as documented.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers run beside one writer; busy_timeout makes writers queue, not fail.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes cannot wait for the lock once another
+        # writer committed in between; writers take the lock at BEGIN and wait their turn instead.
+        write = connection.get_execution_options().get("crosscheck_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """A session that rolls back whatever its user did not commit."""
+    with Session(engine, expire_on_commit=False) as session:
+        if write:
+            session.connection(execution_options=WRITE)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,53 @@
+"""Alembic, driven from code: upgrade, downgrade, and "is this database at head?"."""
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+import service
+from service.store.db import ensure_sqlite_folder
+
+
+def migrations_dir() -> Path:
+    """The migrations: inside the package when installed as a wheel, beside it in a checkout."""
+    package = Path(service.__file__).resolve().parent
+    for candidate in (package / "migrations", package.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("no migrations directory found beside or inside the service package")
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    # Alembic's ini interpolation would read "%" in a URL-encoded password as a placeholder.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+log = logging.getLogger(__name__)
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    ensure_sqlite_folder(database_url)
+    command.upgrade(alembic_config(database_url), revision)
+    log.info("database migrated", extra={"revision": revision})
+
+
+def downgrade(database_url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(database_url), revision)
+    log.info("database downgraded", extra={"revision": revision})
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
