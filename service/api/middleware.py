@@ -8,6 +8,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.errors import PayloadTooLarge
 from service.logs import request_id_var
 
 access_log = logging.getLogger("crosscheck.access")
@@ -108,7 +109,7 @@ class BodyLimitMiddleware:
         body = json.dumps(
             {
                 "error": {
-                    "code": "payload_too_large",
+                    "code": PayloadTooLarge.code,
                     "message": f"request body exceeds {self.max_bytes} bytes",
                     "details": {"limit": self.max_bytes},
                 }
