@@ -1,7 +1,5 @@
 """Alembic environment: the SQLModel metadata, batch mode on SQLite, the FTS objects ignored."""
 
-from typing import Any
-
 from alembic import context
 from sqlalchemy import create_engine, pool
 
@@ -9,17 +7,7 @@ from service.settings import Settings
 from service.store import models, search
 
 target_metadata = models.metadata
-
-# Created by hand in the migrations, per dialect; autogenerate cannot see them in the models.
-_UNMODELLED = {search.SQLITE_FTS_TABLE, search.PG_SEARCH_COLUMN, search.PG_SEARCH_INDEX}
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    if name is None:
-        return True
-    return not (name in _UNMODELLED or name.startswith(f"{search.SQLITE_FTS_TABLE}_"))
+include_object = search.include_object
 
 
 def database_url() -> str:

@@ -25,7 +25,7 @@ app = typer.Typer(
     # Tracebacks with local variables would print database URLs and article texts.
     pretty_exceptions_show_locals=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("crosscheck.cli")
 
 

@@ -1,5 +1,6 @@
 """Engine and sessions: one engine per process, built from the settings."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 from service.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Marks a session that will write; on SQLite it takes the write lock up front (see below).
 WRITE = {"crosscheck_write": True}
@@ -33,12 +36,18 @@ def create_db_engine(settings: Settings) -> Engine:
 def ensure_sqlite_folder(database_url: str) -> None:
     """SQLite creates the file but not its folder; create the folder (e.g. ./data/)."""
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+    if url.get_backend_name() != "sqlite" or not url.database or url.query.get("uri"):
+        return  # not SQLite, in memory, or a file: URI whose owner decides where it lives
+    if url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_engine(url: str, settings: Settings) -> Engine:
-    ensure_sqlite_folder(url)
+    try:
+        ensure_sqlite_folder(url)
+    except OSError as exc:
+        # Start anyway: readiness reports the database as unreachable until it is fixed.
+        log.warning("cannot create the SQLite folder", extra={"error": str(exc)})
     engine = create_engine(
         url,
         connect_args={"timeout": settings.db_timeout_seconds, "check_same_thread": False},

@@ -6,6 +6,7 @@ migrations create it and this module is the only code that queries it.
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -14,6 +15,17 @@ from sqlmodel import Session
 SQLITE_FTS_TABLE = "article_fts"
 PG_SEARCH_COLUMN = "search_vector"
 PG_SEARCH_INDEX = "ix_article_search_vector"
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's filter: autogenerate leaves the index objects above to the migrations."""
+    if name is None:
+        return True
+    unmodelled = {SQLITE_FTS_TABLE, PG_SEARCH_COLUMN, PG_SEARCH_INDEX}
+    return not (name in unmodelled or name.startswith(f"{SQLITE_FTS_TABLE}_"))
+
 
 _TERM = re.compile(r"[^\W_]+")
 

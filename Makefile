@@ -1,0 +1,34 @@
+# Two entry points, both self-installing into .venv: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint format openapi clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Run the service on the embedded SQLite database with the demo corpus (http://127.0.0.1:8000).
+run: $(STAMP)
+	$(BIN)/crosscheck serve --demo
+
+## Lint, then the whole test suite (PostgreSQL too when CROSSCHECK_TEST_POSTGRES_URL is set).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Regenerate the committed OpenAPI document after an API change.
+openapi: $(STAMP)
+	$(BIN)/crosscheck openapi --output openapi.yaml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache data

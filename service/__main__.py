@@ -1,0 +1,5 @@
+"""`python -m service` is `crosscheck`."""
+
+from service.cli import app
+
+app()

@@ -1,0 +1,19 @@
+"""Text normalisation and the content fingerprint."""
+
+from service.analysis.normalize import content_hash, normalize_text
+
+
+def test_normalize_composes_accents_and_unifies_newlines() -> None:
+    decomposed = "Se\u0301bastien\r\nLecornu\r"
+
+    assert normalize_text(decomposed) == "Sébastien\nLecornu"
+
+
+def test_normalize_drops_controls_and_replaces_lone_surrogates() -> None:
+    assert normalize_text("a\x00b\x07c\td\ud800") == "abc\td\ufffd"
+
+
+def test_hash_ignores_whitespace_layout_but_not_words() -> None:
+    assert content_hash("Zwei Sätze.\n\nUnd mehr.") == content_hash("  Zwei   Sätze. Und mehr. ")
+    assert content_hash("144 Tote") != content_hash("145 Tote")
+    assert content_hash("Se\u0301bastien") == content_hash("Sébastien")

@@ -1,0 +1,118 @@
+"""Health, readiness, metrics, request ids and logs: what operators rely on."""
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from service.main import create_app
+from service.settings import Settings
+from service.store import migrate
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of one sample in a Prometheus exposition; 0 when absent."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+def test_healthz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_when_migrated(client: TestClient) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["migrations"] == "at_head"
+
+
+def test_readyz_is_503_when_migrations_are_behind(fresh_database_url: str) -> None:
+    with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
+        behind = client.get("/readyz")
+        migrate.upgrade(fresh_database_url)
+        ready = client.get("/readyz")
+
+    assert behind.status_code == 503
+    assert behind.json()["migrations"] == "behind"
+    assert ready.status_code == 200
+
+
+def unreachable_database(tmp_path: Path) -> Settings:
+    """A SQLite database whose folder cannot exist: a plain file stands where it should be."""
+    (tmp_path / "blocked").write_text("not a folder")
+    return Settings(database_url=f"sqlite:///{tmp_path}/blocked/crosscheck.db")
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+    with TestClient(create_app(unreachable_database(tmp_path))) as client:
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] is False
+
+
+def test_writes_are_503_with_retry_after_when_the_database_is_unreachable(
+    tmp_path: Path,
+) -> None:
+    with TestClient(create_app(unreachable_database(tmp_path))) as client:
+        response = client.post("/articles", json={"source": "s", "text": "Ein Text."})
+        metrics = client.get("/metrics").text
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "database_unavailable"
+    assert response.headers["retry-after"]
+    assert metric(metrics, "crosscheck_database_errors_total") == 1
+
+
+def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
+    before = client.get("/metrics").text
+    client.post("/articles", json={"source": "s.example", "text": "Ein Text."})
+    client.get("/articles/1")
+    client.get("/articles/987654")
+    after = client.get("/metrics").text
+
+    labels = {"method": "GET", "route": "/articles/{article_id}"}
+    assert metric(after, "crosscheck_http_requests_total", status="200", **labels) == 1 + metric(
+        before, "crosscheck_http_requests_total", status="200", **labels
+    )
+    assert metric(after, "crosscheck_http_requests_total", status="404", **labels) >= 1
+    assert metric(after, "crosscheck_stored_articles") == 1
+    assert 'route="/articles/1"' not in after
+    assert "crosscheck_http_request_duration_seconds_bucket" in after
+
+
+def test_request_id_is_echoed_or_made_and_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="crosscheck.access"):
+        given = client.get("/healthz", headers={"X-Request-ID": "cms-4711"})
+        made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+
+    assert given.headers["x-request-id"] == "cms-4711"
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    access = [record for record in caplog.records if record.name == "crosscheck.access"]
+    assert [record.status for record in access] == [200, 200]  # type: ignore[attr-defined]
+
+
+def test_log_lines_are_json_with_the_request_id() -> None:
+    from service.logs import JsonFormatter, request_id_var
+
+    token = request_id_var.set("abc123")
+    try:
+        record = logging.makeLogRecord({"name": "x", "msg": "hello %s", "args": ("world",)})
+        record.route = "/articles"
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+
+    assert line["message"] == "hello world"
+    assert line["request_id"] == "abc123"
+    assert line["route"] == "/articles"

@@ -1,0 +1,64 @@
+"""The repository's idempotency, including a writer that loses a race to another."""
+
+from sqlalchemy import Engine
+
+from service.analysis.normalize import content_hash
+from service.store import repository
+from service.store.db import session_scope
+from service.store.repository import NewArticle
+
+TEXT = "Der Stadtrat beschloss am Montag 12 neue Radwege."
+
+
+def test_add_article_returns_existing_for_same_url_or_same_text(engine: Engine) -> None:
+    article = NewArticle(
+        source="a.example", text=TEXT, content_hash=content_hash(TEXT), url="https://a.example/1"
+    )
+    with session_scope(engine, write=True) as session:
+        first, created = repository.add_article(session, article=article)
+        by_url, url_created = repository.add_article(
+            session, article=NewArticle(**{**_fields(article), "text": "x", "content_hash": "x"})
+        )
+        by_text, text_created = repository.add_article(
+            session, article=NewArticle(**{**_fields(article), "url": None})
+        )
+        session.commit()
+
+    assert (created, url_created, text_created) == (True, False, False)
+    assert first.id == by_url.id == by_text.id
+
+
+def test_losing_a_race_returns_the_winners_row(engine: Engine) -> None:
+    """Two writers both see no duplicate; the second insert hits the unique key and recovers."""
+    article = NewArticle(source="a.example", text=TEXT, content_hash=content_hash(TEXT))
+    with session_scope(engine, write=True) as session:
+        winner, _ = repository.add_article(session, article=article)
+        session.commit()
+
+    original = repository.find_duplicate
+    repository.find_duplicate = _blind_once(original)  # type: ignore[assignment]
+    try:
+        with session_scope(engine, write=True) as session:
+            loser, created = repository.add_article(session, article=article)
+            session.commit()
+    finally:
+        repository.find_duplicate = original  # type: ignore[assignment]
+
+    assert created is False
+    assert loser.id == winner.id
+    with session_scope(engine) as session:
+        assert repository.count_articles(session) == 1
+
+
+def _blind_once(original):  # type: ignore[no-untyped-def]
+    calls = {"n": 0}
+
+    def find(session, *, article, source_id):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return None if calls["n"] == 1 else original(session, article=article, source_id=source_id)
+
+    return find
+
+
+def _fields(article: NewArticle) -> dict[str, object]:
+    return {name: getattr(article, name) for name in NewArticle.__slots__}

@@ -1,0 +1,84 @@
+"""The console script: ingest from files, the OpenAPI document, the demo corpus."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.demo import demo_articles, load_demo
+from service.settings import Settings
+from service.store import repository
+from service.store.db import session_scope
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", database_url)
+    return CliRunner()
+
+
+def stored(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return repository.count_articles(session)
+
+
+def test_ingest_json_lines_and_a_folder_of_text_files(
+    runner: CliRunner, engine: Engine, tmp_path: Path
+) -> None:
+    lines = [
+        json.dumps({"source": "a.example", "text": "Erster Artikel über den Haushalt."}),
+        "{not json",
+        json.dumps({"text": "Ohne Quelle: bekommt die Quelle von --source."}),
+        json.dumps({"url": "https://b.example/x", "text": "Zweiter Artikel."}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Text aus einer Datei.", encoding="utf-8")
+    (folder / "two.json").write_text(json.dumps([{"text": "Aus JSON."}]), encoding="utf-8")
+    (folder / "ignored.csv").write_text("a,b", encoding="utf-8")
+
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path / "feed.jsonl"), str(folder), "--source", "c"]
+    )
+
+    assert result.exit_code == 1  # some items were rejected
+    assert "5 created, 0 already stored, 1 rejected" in result.output
+    assert "feed.jsonl:2" in result.output
+    assert "invalid JSON" in result.output
+    assert stored(engine) == 5
+
+    again = runner.invoke(app, ["ingest", str(folder), "--source", "c"])
+    assert again.exit_code == 0
+    assert "0 created, 2 already stored, 0 rejected" in again.output
+    assert stored(engine) == 5
+
+
+def test_openapi_yaml_matches_the_app() -> None:
+    result = CliRunner().invoke(app, ["openapi"])
+
+    assert result.exit_code == 0
+    committed = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
+    assert result.output == committed, (
+        "openapi.yaml is stale: run `crosscheck openapi --output openapi.yaml`"
+    )
+
+
+def test_demo_corpus_loads_into_an_empty_store_only(engine: Engine, settings: Settings) -> None:
+    with session_scope(engine, write=True) as session:
+        first = load_demo(session, settings)
+    with session_scope(engine, write=True) as session:
+        second = load_demo(session, settings)
+
+    assert first is not None
+    assert [result.status for result in first] == ["created"] * len(demo_articles())
+    assert second is None
+    languages = {article["language"] for article in demo_articles()}
+    sources = {article["source"] for article in demo_articles()}
+    assert languages == {"de", "en"}
+    assert len(sources) >= 4
