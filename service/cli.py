@@ -107,22 +107,24 @@ def ingest_command(
     ]
     size = min(batch_size or settings.max_batch_items, settings.max_batch_items)
     counts = {"created": 0, "existing": 0, "rejected": 0}
-    problems: list[tuple[str, Any]] = [(item.origin, item.error) for item in items if item.error]
+    problems: dict[int, tuple[str, Any]] = {
+        position: (item.origin, item.error) for position, item in enumerate(items) if item.error
+    }
     counts["rejected"] = len(problems)
-    readable = [item for item in items if item.data is not None]
+    readable = [(position, item) for position, item in enumerate(items) if item.data is not None]
     engine = create_db_engine(settings)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(readable))
         for batch in ingest.chunks(readable, size):
             with session_scope(engine, write=True) as session:
-                results = ingest.store_batch(session, [item.data for item in batch], settings)
-            for item, result in zip(batch, results, strict=True):
+                results = ingest.store_batch(session, [item.data for _, item in batch], settings)
+            for (position, item), result in zip(batch, results, strict=True):
                 counts[result.status] += 1
                 if result.error:
-                    problems.append((item.origin, result.error))
+                    problems[position] = (item.origin, result.error)
             progress.advance(task, len(batch))
     engine.dispose()
-    for origin, error in problems:
+    for origin, error in (problems[position] for position in sorted(problems)):
         console.print(f"[red]rejected[/red] {origin}: {_reason(error)}")
     created, existing, rejected = counts["created"], counts["existing"], counts["rejected"]
     console.print(f"{created} created, {existing} already stored, {rejected} rejected")

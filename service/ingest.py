@@ -1,5 +1,6 @@
 """Storing articles: one code path for `POST /articles`, the batch route and `crosscheck ingest`."""
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,8 +11,10 @@ from pydantic import (
     AfterValidator,
     AnyHttpUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     model_validator,
 )
@@ -29,14 +32,19 @@ _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
 
 def _nonblank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must contain more than whitespace")
+    if not is_visible(value):
+        raise ValueError("must contain more than whitespace and invisible characters")
     return value
+
+
+def is_visible(value: str) -> bool:
+    """Whether anything would be left to read once the text is normalised."""
+    return any(char.isprintable() and not char.isspace() for char in normalize_text(value))
 
 
 def normalize_source(value: str) -> str:
     """Sources are matched case- and spacing-insensitively: "Der Spiegel" is "der  spiegel"."""
-    return " ".join(value.split()).lower()
+    return " ".join(normalize_text(value).split()).lower()
 
 
 def _source_name(value: str) -> str:
@@ -50,7 +58,15 @@ def as_utc(value: datetime | None) -> datetime | None:
     """Naive timestamps are taken as UTC; everything is stored in UTC."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as exc:  # "0001-01-01T00:00+14:00" has no UTC time
+        raise ValueError("the time lies outside the range of dates that can be stored") from exc
+
+
+def _language_code(value: str | None) -> str | None:
+    """ "DE", "de-DE" and "de_AT" are all German: keep the primary subtag in lower case."""
+    return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower() if value else value
 
 
 class ArticleCreate(BaseModel):
@@ -61,18 +77,19 @@ class ArticleCreate(BaseModel):
     text: Annotated[str, AfterValidator(_nonblank)] = Field(
         description="The article's text, as published.", min_length=1
     )
-    source: Annotated[str, AfterValidator(_source_name)] | None = Field(
+    source: (
+        Annotated[str, StringConstraints(max_length=200), AfterValidator(_source_name)] | None
+    ) = Field(
         default=None,
-        max_length=200,
         description="The outlet. Optional when `url` is given: its host names the source.",
         examples=["tagesschau.de"],
     )
     title: str | None = Field(default=None, description="Headline.")
     url: AnyHttpUrl | None = Field(default=None, description="Where the article was published.")
-    language: str | None = Field(
+    language: Annotated[str | None, BeforeValidator(_language_code)] = Field(
         default=None,
         pattern=r"^[a-z]{2,3}$",
-        description="ISO 639-1 code such as `de` or `en`.",
+        description="ISO 639 code such as `de` or `en`; `DE` and `de-DE` are read as `de`.",
         examples=["de"],
     )
     published_at: Annotated[datetime | None, AfterValidator(as_utc)] = Field(

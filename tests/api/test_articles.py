@@ -243,6 +243,41 @@ def test_control_characters_are_cleaned_not_fatal(client: TestClient) -> None:
     assert response.json()["text"] == "Null und Klingel."
 
 
+@pytest.mark.parametrize("text", ["\u0000\u0001", " \u0000 \u0001 ", "\u200b\ufeff\u2060"])
+def test_text_of_only_invisible_characters_is_422(client: TestClient, text: str) -> None:
+    assert_error(client.post("/articles", json={**ARTICLE, "text": text}), 422, "validation_error")
+
+
+def test_control_characters_in_the_source_are_dropped(client: TestClient) -> None:
+    response = client.post("/articles", json={"source": "a\u0000.example", "text": "Ein Text."})
+    listed = client.get("/articles", params={"source": "\u0000"})
+
+    assert response.json()["source"] == "a.example"
+    assert listed.status_code == 200
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_times_without_a_utc_equivalent_are_rejected_not_fatal(
+    client: TestClient, moment: str
+) -> None:
+    single = client.post("/articles", json={**ARTICLE, "published_at": moment})
+    batch = client.post(
+        "/articles/batch",
+        json={"items": [{**ARTICLE, "published_at": moment}, {"source": "b", "text": "Gut."}]},
+    )
+    listed = client.get("/articles", params={"since": moment})
+
+    assert_error(single, 422, "validation_error")
+    assert batch.json()["rejected"] == 1
+    assert batch.json()["created"] == 1
+    assert_error(listed, 422, "invalid_input")
+
+
+def test_language_tags_are_reduced_to_the_primary_code(client: TestClient) -> None:
+    response = client.post("/articles", json={**ARTICLE, "language": "de-DE"})
+    assert response.json()["language"] == "de"
+
+
 def test_lone_surrogate_is_422(client: TestClient) -> None:
     body = b'{"source": "s.example", "text": "kaputt \\ud800 hier"}'
 
@@ -279,5 +314,6 @@ def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> Non
     assert_error(client.put("/articles"), 405, "method_not_allowed")
 
 
-def test_bad_cursor_is_422(client: TestClient) -> None:
-    assert_error(client.get("/articles", params={"cursor": "bm9wZQ"}), 422, "invalid_cursor")
+@pytest.mark.parametrize("cursor", ["bm9wZQ", "YmVmb3JlOiA1", "%%%"])
+def test_bad_cursor_is_422(client: TestClient, cursor: str) -> None:
+    assert_error(client.get("/articles", params={"cursor": cursor}), 422, "invalid_cursor")

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from service.api.schemas import (
     BatchItem,
     BatchResult,
 )
-from service.errors import BatchTooLarge, InvalidCursor, NotFound
+from service.errors import BatchTooLarge, InvalidCursor, InvalidInput, NotFound
 from service.store import repository
 from service.store.models import Article
 
@@ -35,7 +36,7 @@ ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": ArticlePublic, "description": "Already stored"},
-        **responses(413, 422, 503),
+        **responses(400, 413, 422, 503),
     },
     summary="Store one article (idempotent)",
 )
@@ -53,7 +54,7 @@ def create_article(
 @router.post(
     "/batch",
     response_model=BatchResult,
-    responses=responses(413, 422, 503),
+    responses=responses(400, 413, 422, 503),
     summary="Store many articles in one transaction",
 )
 def create_articles(body: BatchCreate, session: WriteSession, settings: SettingsDep) -> BatchResult:
@@ -94,8 +95,8 @@ def list_articles(
         limit=limit + 1,
         before_id=_decode_cursor(cursor) if cursor else None,
         source=ingest.normalize_source(source) if source else None,
-        since=ingest.as_utc(since),
-        until=ingest.as_utc(until),
+        since=_utc_query("since", since),
+        until=_utc_query("until", until),
     )
     page = [_summary(article, name) for article, name in rows[:limit]]
     next_cursor = _encode_cursor(page[-1].id) if len(rows) > limit else None
@@ -138,6 +139,13 @@ def _public(session: ReadSession, article: Article) -> ArticlePublic:
     return ArticlePublic.model_validate({**article.model_dump(), "source": source})
 
 
+def _utc_query(name: str, value: datetime | None) -> datetime | None:
+    try:
+        return ingest.as_utc(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), details={"parameter": name}) from exc
+
+
 def _encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"before:{last_id}".encode()).decode().rstrip("=")
 
@@ -145,12 +153,12 @@ def _encode_cursor(last_id: int) -> str:
 def _decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != "before":
-            raise ValueError(prefix)
-        before = int(value)
+        match = re.fullmatch(r"before:([0-9]{1,10})", raw)
+        if match is None:
+            raise ValueError(raw)
+        before = int(match.group(1))
         if not 1 <= before <= 2**31:
-            raise ValueError(value)
+            raise ValueError(raw)
         return before
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor("the cursor is not one this service handed out") from exc
