@@ -2,6 +2,7 @@
 
 import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,14 +10,19 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 import yaml
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
-from service import demo, files, ingest
+from service import demo, files, ingest, report, scoring
+from service import reliability as sources_reliability
+from service.api.routes.score import to_response
 from service.logs import configure_logging, logging_config
 from service.main import create_app
+from service.scoring import ScoreRequest
 from service.settings import Settings
 from service.store import migrate as migrations
+from service.store import repository
 from service.store.db import create_db_engine, session_scope
 
 app = typer.Typer(
@@ -58,6 +64,8 @@ def serve(
         migrations.upgrade(settings.database_url)
     if demo_corpus:
         _load_demo(settings)
+    elif settings.source_priors_file:
+        _apply_priors(settings)
     if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several workers share their metrics through files; each start gets a clean folder.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="crosscheck-metrics-")
@@ -96,6 +104,13 @@ def ingest_command(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Articles per transaction (default: the batch limit).")
     ] = None,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--reliability/--no-reliability",
+            help="Relearn source reliability afterwards (slow on very large stores).",
+        ),
+    ] = True,
 ) -> None:
     """Store articles from files, through the same code path as `POST /articles/batch`."""
     settings = Settings()
@@ -123,6 +138,9 @@ def ingest_command(
                 if result.error:
                     problems[position] = (item.origin, result.error)
             progress.advance(task, len(batch))
+    if learn and counts["created"]:
+        with session_scope(engine, write=True) as session:
+            sources_reliability.recompute(session, settings)
     engine.dispose()
     for origin, error in (problems[position] for position in sorted(problems)):
         console.print(f"[red]rejected[/red] {origin}: {_reason(error)}")
@@ -130,6 +148,79 @@ def ingest_command(
     console.print(f"{created} created, {existing} already stored, {rejected} rejected")
     if counts["rejected"]:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def score(
+    path: Annotated[Path, typer.Argument(help="A text file, or - for standard input.")],
+    source: Annotated[str | None, typer.Option(help="The article's outlet.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language code; detected if absent.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON report.")] = False,
+) -> None:
+    """Score an article against the store and print the report."""
+    settings = Settings()
+    configure_logging("warning")
+    _migrate_embedded(settings)
+    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
+    try:
+        request = ScoreRequest(text=text, source=source, language=language)
+    except ValidationError as exc:
+        console.print(f"[red]cannot score:[/red] {_reason({'details': ingest.errors_of(exc)})}")
+        raise typer.Exit(code=2) from exc
+    engine = create_db_engine(settings)
+    with session_scope(engine) as session:
+        response = to_response(scoring.score_text(session, request, settings))
+    engine.dispose()
+    if as_json:
+        typer.echo(response.model_dump_json(indent=2))
+    else:
+        report.print_report(response, Console(soft_wrap=True))
+
+
+@app.command()
+def reanalyse(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also articles already analysed by this version.")
+    ] = False,
+) -> None:
+    """Analyse stored articles again (after the analysis changed); by default only outdated ones."""
+    settings = Settings()
+    configure_logging("warning")
+    _migrate_embedded(settings)
+    engine = create_db_engine(settings)
+    done = 0
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("analysing", total=None)
+        after = 0
+        while True:
+            with session_scope(engine, write=True) as session:
+                ids = ingest.reanalyse(
+                    session, after_id=after, limit=settings.max_batch_items, everything=everything
+                )
+            if not ids:
+                break
+            after, done = ids[-1], done + len(ids)
+            progress.advance(task, len(ids))
+    engine.dispose()
+    console.print(f"{done} articles analysed")
+
+
+@app.command()
+def reliability() -> None:
+    """Learn every source's reliability from the stored corpus (truth discovery) and store it."""
+    settings = Settings()
+    configure_logging("warning")
+    _migrate_embedded(settings)
+    engine = create_db_engine(settings)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("scoring the corpus", total=None)
+        with session_scope(engine, write=True) as session:
+            estimates = sources_reliability.recompute(
+                session, settings, progress=lambda n: progress.advance(task, n)
+            )
+    engine.dispose()
+    for name, estimate in estimates.items():
+        console.print(f"{estimate.reliability:5.2f}  {estimate.claims:5d} claims  {name}")
 
 
 @app.command()
@@ -157,6 +248,9 @@ def _load_demo(settings: Settings) -> None:
     engine = create_db_engine(settings)
     with session_scope(engine, write=True) as session:
         results = demo.load_demo(session, settings)
+    if results is not None:
+        with session_scope(engine, write=True) as session:
+            sources_reliability.recompute(session, settings)
     engine.dispose()
     if results is None:
         log.info("demo corpus not loaded: the store already has articles")
@@ -164,6 +258,17 @@ def _load_demo(settings: Settings) -> None:
         log.info(
             "demo corpus loaded", extra={"articles": sum(r.status == "created" for r in results)}
         )
+
+
+def _apply_priors(settings: Settings) -> None:
+    assert settings.source_priors_file is not None
+    priors = sources_reliability.load_priors(settings.source_priors_file)
+    engine = create_db_engine(settings)
+    with session_scope(engine, write=True) as session:
+        repository.set_priors(session, priors=priors)
+        session.commit()
+    engine.dispose()
+    log.info("source priors loaded", extra={"sources": len(priors)})
 
 
 def _reason(error: Any) -> str:

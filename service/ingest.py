@@ -21,7 +21,9 @@ from pydantic import (
 from sqlmodel import Session
 
 from service.analysis.normalize import content_hash, normalize_text
+from service.analysis.pipeline import analyze
 from service.errors import InvalidInput, TextTooLong
+from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
 from service.store.models import Article
@@ -69,30 +71,34 @@ def _language_code(value: str | None) -> str | None:
     return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower() if value else value
 
 
+# Field types shared by every request that carries an article.
+ArticleText = Annotated[str, AfterValidator(_nonblank)]
+SourceName = Annotated[str, StringConstraints(max_length=200), AfterValidator(_source_name)]
+LanguageCode = Annotated[
+    Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None,
+    BeforeValidator(_language_code),
+]
+UtcDatetime = Annotated[datetime | None, AfterValidator(as_utc)]
+LANGUAGE_HELP = (
+    "ISO 639 code such as `de` or `en`; `DE` and `de-DE` are read as `de`. Detected when missing."
+)
+
+
 class ArticleCreate(BaseModel):
     """An article as a client submits it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[str, AfterValidator(_nonblank)] = Field(
-        description="The article's text, as published.", min_length=1
-    )
-    source: (
-        Annotated[str, StringConstraints(max_length=200), AfterValidator(_source_name)] | None
-    ) = Field(
+    text: ArticleText = Field(description="The article's text, as published.")
+    source: SourceName | None = Field(
         default=None,
         description="The outlet. Optional when `url` is given: its host names the source.",
         examples=["tagesschau.de"],
     )
     title: str | None = Field(default=None, description="Headline.")
     url: AnyHttpUrl | None = Field(default=None, description="Where the article was published.")
-    language: Annotated[str | None, BeforeValidator(_language_code)] = Field(
-        default=None,
-        pattern=r"^[a-z]{2,3}$",
-        description="ISO 639 code such as `de` or `en`; `DE` and `de-DE` are read as `de`.",
-        examples=["de"],
-    )
-    published_at: Annotated[datetime | None, AfterValidator(as_utc)] = Field(
+    language: LanguageCode = Field(default=None, description=LANGUAGE_HELP, examples=["de"])
+    published_at: UtcDatetime = Field(
         default=None, description="Publication time; without a zone it is taken as UTC."
     )
 
@@ -142,13 +148,15 @@ def prepare(item: ArticleCreate, settings: Settings) -> NewArticle:
             details={"limit": MAX_URL_CHARS, "length": len(url)},
         )
     source = item.source or source_from_host(item.url.host)  # type: ignore[union-attr]
+    language = item.language or detect_language(text)
     return NewArticle(
         source=source,
         text=text,
         content_hash=content_hash(text),
+        analysis=analyze(text, language),
         title=title or None,
         url=url,
-        language=item.language,
+        language=language,
         published_at=item.published_at,
     )
 
@@ -216,3 +224,18 @@ def chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+def reanalyse(session: Session, *, after_id: int, limit: int, everything: bool) -> list[int]:
+    """Analyse the next `limit` stored articles after `after_id` again and commit; their ids."""
+    ids = repository.article_ids(
+        session, after_id=after_id, limit=limit, outdated_only=not everything
+    )
+    for article_id in ids:
+        article = repository.get_article(session, article_id=article_id)
+        assert article is not None
+        language = article.language or detect_language(article.text)
+        analysis = analyze(article.text, language)
+        repository.save_analysis(session, article_id=article_id, analysis=analysis)
+    session.commit()
+    return ids

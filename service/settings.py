@@ -1,11 +1,15 @@
 """Every knob of the service, read once from the environment (prefix CROSSCHECK_)."""
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.analysis.params import Thresholds
+
 LogLevel = Literal["debug", "info", "warning", "error"]
+_DEFAULT = Thresholds()
 
 
 class Settings(BaseSettings):
@@ -45,6 +49,32 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a request waits for a connection or a SQLite write lock.",
     )
+
+    peer_candidates: int = Field(
+        default=40, ge=1, le=500, description="Articles the full-text index offers as peers."
+    )
+    source_priors_file: Path | None = Field(
+        default=None,
+        description="CSV (source,prior) or JSON ({source: prior} or [{source, prior}]) of "
+        "operator ratings in [0, 1]; loaded by `crosscheck reliability` and at start.",
+    )
+
+    # Scoring thresholds (see service/analysis/params.py for what each one decides).
+    story_similarity: float = Field(default=_DEFAULT.story_similarity, ge=0, le=1)
+    story_window_days: float = Field(default=_DEFAULT.story_window_days, gt=0)
+    duplicate_similarity: float = Field(default=_DEFAULT.duplicate_similarity, ge=0, le=1)
+    related_similarity: float = Field(default=_DEFAULT.related_similarity, ge=0, le=1)
+    support_similarity: float = Field(default=_DEFAULT.support_similarity, ge=0, le=1)
+    negation_similarity: float = Field(default=_DEFAULT.negation_similarity, ge=0, le=1)
+    supported_at: float = Field(default=_DEFAULT.supported_at, ge=0, le=1)
+    contradicted_at: float = Field(default=_DEFAULT.contradicted_at, ge=0, le=1)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        names = Thresholds.__dataclass_fields__
+        return Thresholds(
+            **{name: getattr(self, name) for name in names if name in type(self).model_fields}
+        )
 
     @property
     def is_sqlite(self) -> bool:

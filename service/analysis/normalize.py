@@ -22,3 +22,42 @@ def content_hash(text: str) -> str:
     """Fingerprint of a text that ignores how whitespace and line breaks fall."""
     canonical = _WHITESPACE.sub(" ", normalize_text(text))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """Normalise like `normalize_text` (without trimming) and map every output character back.
+
+    `offsets[i]` is the index in `text` where output character `i` came from; the extra last
+    entry is `len(text)`, so that `text[offsets[start]:offsets[end]]` is the original of a span.
+    Composition is done per base character with its combining marks, so the map stays exact.
+    """
+    pieces: list[str] = []
+    offsets: list[int] = []
+    index = 0
+    while index < len(text):
+        run_end = index + 1
+        if text[index] == "\r":
+            run_end += text.startswith("\n", run_end)
+            piece = "\n"
+        else:
+            while run_end < len(text) and unicodedata.combining(text[run_end]):
+                run_end += 1
+            piece = _clean_run(text[index:run_end])
+        pieces.append(piece)
+        offsets.extend([index] * len(piece))
+        index = run_end
+    offsets.append(len(text))
+    return "".join(pieces), tuple(offsets)
+
+
+def _clean_run(run: str) -> str:
+    run = _SURROGATE.sub("\ufffd", run)
+    return unicodedata.normalize("NFC", _CONTROL.sub("", run))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Sébastien" -> "sebastien", "Ärzte" -> "arzte"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).replace(
+        "ß", "ss"
+    )

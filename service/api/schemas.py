@@ -106,3 +106,88 @@ class Readiness(BaseModel):
     migrations: Literal["at_head", "behind", "unknown"]
     revision: str | None
     head: str | None
+
+
+class SourcePublic(BaseModel):
+    name: str
+    articles: int = Field(description="Stored articles of this source.")
+    prior: float | None = Field(description="Operator rating in [0, 1], if one was loaded.")
+    reliability: float | None = Field(
+        description="Learned from the corpus by truth discovery; null until computed."
+    )
+    reliability_claims: int = Field(description="Well-supported claims the learned value rests on.")
+    reliability_updated_at: datetime | None
+
+    @field_validator("reliability_updated_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+class SourceRatingOut(BaseModel):
+    name: str | None
+    reliability: float | None = Field(description="Learned reliability; null when not learned.")
+    prior: float | None
+
+
+class PeerOut(BaseModel):
+    article_id: int
+    source: str
+    title: str | None
+    url: str | None
+    similarity: float = Field(description="Story similarity to the scored article, 0 to 1.")
+    voice: int = Field(description="Peers with the same voice are copies of one another.")
+
+
+class VoiceOut(BaseModel):
+    id: int
+    sources: list[str]
+    article_ids: list[int]
+    weight: float = Field(description="How much the voice counts: its best source's reliability.")
+
+
+class EvidenceOut(BaseModel):
+    article_id: int
+    source: str
+    voice: int
+    text: str = Field(description="The peer's statement.")
+    start: int = Field(description="Offset of the statement in the peer article's stored text.")
+    end: int
+    similarity: float
+    stance: Literal["supports", "contradicts", "related"]
+
+
+class ConflictOut(BaseModel):
+    kind: Literal["number", "date", "negation"]
+    found: str = Field(description="What the scored article says.")
+    expected: str = Field(description="What the conflicting peers say.")
+    sources: list[str]
+
+
+class ClaimOut(BaseModel):
+    text: str = Field(description="Exactly `submitted_text[start:end]`.")
+    start: int
+    end: int
+    verdict: Literal["supported", "contradicted", "mixed", "unverified"]
+    agreement: float = Field(
+        description="Reliability-weighted share of the voices taking a side that support the "
+        "claim; 0.5 when none does (unverified)."
+    )
+    evidence: list[EvidenceOut]
+    conflicts: list[ConflictOut]
+
+
+class StoredOut(BaseModel):
+    article_id: int | None
+    status: Literal["created", "existing", "rejected"]
+
+
+class ScoreResponse(BaseModel):
+    score: float = Field(description="Agreement of the article with its peers, 0 to 1.")
+    language: str | None
+    source: SourceRatingOut
+    peers: list[PeerOut]
+    voices: list[VoiceOut]
+    claims: list[ClaimOut]
+    flags: list[dict[str, Any]] = Field(description="Problems found in the text (coming next).")
+    stored: StoredOut | None = Field(description="Set when the request asked to store the article.")

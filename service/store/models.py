@@ -1,8 +1,9 @@
 """Tables. Portable columns only; the full-text index lives in `search.py` and the migrations."""
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Deterministic constraint names, so that migrations can name what they alter or drop.
@@ -26,6 +27,13 @@ class Source(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # An operator's rating in [0, 1] (e.g. from a media-rating service), if one was loaded.
+    prior: float | None = Field(default=None)
+    # Learned from the corpus by truth discovery (`crosscheck reliability`); None until then.
+    reliability: float | None = Field(default=None)
+    # How many well-supported claims the learned value rests on.
+    reliability_claims: int = Field(default=0)
+    reliability_updated_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Article(SQLModel, table=True):
@@ -42,3 +50,13 @@ class Article(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, index=True, sa_type=DateTime(timezone=True))
     ingested_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     content_hash: str = Field(max_length=64)
+
+
+class ArticleAnalysis(SQLModel, table=True):
+    """The analysis of an article, computed once at ingest so that peers are never re-analysed."""
+
+    __tablename__ = "article_analysis"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    version: int
+    data: dict[str, Any] = Field(sa_type=JSON)

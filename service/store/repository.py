@@ -1,14 +1,18 @@
 """Every query the service makes. Keyword-only functions; callers own the transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from service.store.models import Article, Source
+from service.analysis.pipeline import ANALYSIS_VERSION
+from service.analysis.records import Analysis
+from service.store.codec import dump_analysis
+from service.store.models import Article, ArticleAnalysis, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,7 @@ class NewArticle:
     source: str
     text: str
     content_hash: str
+    analysis: Analysis
     title: str | None = None
     url: str | None = None
     language: str | None = None
@@ -70,6 +75,9 @@ def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool
     try:
         with session.begin_nested():
             session.add(row)
+            session.flush()
+            assert row.id is not None
+            session.add(analysis_row(row.id, article.analysis))
     except IntegrityError:
         # Another writer stored the same article between our look-up and our insert.
         existing = find_duplicate(session, article=article, source_id=source.id)
@@ -77,6 +85,12 @@ def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool
             raise
         return existing, False
     return row, True
+
+
+def analysis_row(article_id: int, analysis: Analysis) -> ArticleAnalysis:
+    return ArticleAnalysis(
+        article_id=article_id, version=ANALYSIS_VERSION, data=dump_analysis(analysis)
+    )
 
 
 def get_article(session: Session, *, article_id: int) -> Article | None:
@@ -121,3 +135,108 @@ def source_name(session: Session, *, source_id: int) -> str:
 
 def count_articles(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Article)).one()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPeer:
+    """A stored article with its source and stored analysis, as scoring needs it."""
+
+    article_id: int
+    source: str
+    title: str | None
+    url: str | None
+    text: str
+    content_hash: str
+    published_at: datetime | None
+    analysis: dict[str, Any]
+
+
+def load_peers(session: Session, *, article_ids: Sequence[int]) -> list[StoredPeer]:
+    """The analysed articles among `article_ids` (articles without an analysis are left out)."""
+    if not article_ids:
+        return []
+    query = (
+        select(Article, Source.name, ArticleAnalysis.data)
+        .join(Source, col(Source.id) == col(Article.source_id))
+        .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
+        .where(col(Article.id).in_(list(article_ids)))
+    )
+    return [
+        StoredPeer(a.id, name, a.title, a.url, a.text, a.content_hash, a.published_at, data)  # type: ignore[arg-type]
+        for a, name, data in session.exec(query).all()
+    ]
+
+
+def source_ratings(
+    session: Session, *, names: Iterable[str]
+) -> dict[str, tuple[float | None, float | None]]:
+    """(learned reliability, prior) of each named source that is known."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Source).where(col(Source.name).in_(wanted))).all()
+    return {source.name: (source.reliability, source.prior) for source in rows}
+
+
+def list_sources(session: Session) -> list[tuple[Source, int]]:
+    """Every source with its number of stored articles, by name."""
+    counts = (
+        select(Article.source_id, func.count().label("articles"))
+        .group_by(col(Article.source_id))
+        .subquery()
+    )
+    query = (
+        select(Source, func.coalesce(counts.c.articles, 0))
+        .outerjoin(counts, counts.c.source_id == col(Source.id))
+        .order_by(col(Source.name))
+    )
+    return [(source, int(articles)) for source, articles in session.exec(query).all()]
+
+
+def get_source(session: Session, *, name: str) -> tuple[Source, int] | None:
+    source = session.exec(select(Source).where(Source.name == name)).first()
+    if source is None:
+        return None
+    articles = session.exec(
+        select(func.count()).select_from(Article).where(Article.source_id == source.id)
+    ).one()
+    return source, int(articles)
+
+
+def set_priors(session: Session, *, priors: dict[str, float]) -> None:
+    for name, prior in priors.items():
+        get_or_create_source(session, name=name).prior = prior
+    session.flush()
+
+
+def save_reliability(
+    session: Session, *, estimates: dict[str, tuple[float, int]], at: datetime
+) -> None:
+    """Store learned reliabilities; sources not in `estimates` keep no learned value."""
+    for source in session.exec(select(Source)).all():
+        reliability, claims = estimates.get(source.name, (None, 0))
+        source.reliability = reliability
+        source.reliability_claims = claims
+        source.reliability_updated_at = at
+    session.flush()
+
+
+def article_ids(session: Session, *, after_id: int, limit: int, outdated_only: bool) -> list[int]:
+    """Ids of stored articles in id order (keyset-paged), optionally only those needing analysis."""
+    query = (
+        select(Article.id)
+        .outerjoin(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
+        .where(col(Article.id) > after_id)
+        .order_by(col(Article.id))
+        .limit(limit)
+    )
+    if outdated_only:
+        query = query.where(
+            (col(ArticleAnalysis.version).is_(None))
+            | (col(ArticleAnalysis.version) < ANALYSIS_VERSION)
+        )
+    return [article_id for article_id in session.exec(query).all() if article_id is not None]
+
+
+def save_analysis(session: Session, *, article_id: int, analysis: Analysis) -> None:
+    session.merge(analysis_row(article_id, analysis))

@@ -278,12 +278,13 @@ def test_language_tags_are_reduced_to_the_primary_code(client: TestClient) -> No
     assert response.json()["language"] == "de"
 
 
-def test_lone_surrogate_is_422(client: TestClient) -> None:
+def test_lone_surrogate_is_replaced_not_fatal(client: TestClient) -> None:
     body = b'{"source": "s.example", "text": "kaputt \\ud800 hier"}'
 
     response = client.post("/articles", content=body, headers={"content-type": "application/json"})
 
-    assert_error(response, 422, "validation_error")
+    assert response.status_code == 201
+    assert response.json()["text"] == "kaputt \ufffd hier"
 
 
 def test_twenty_megabyte_body_is_413(client: TestClient) -> None:

@@ -2,18 +2,16 @@
 
 from sqlalchemy import Engine
 
-from service.analysis.normalize import content_hash
 from service.store import repository
 from service.store.db import session_scope
 from service.store.repository import NewArticle
+from tests.factories import new_article
 
 TEXT = "Der Stadtrat beschloss am Montag 12 neue Radwege."
 
 
 def test_add_article_returns_existing_for_same_url_or_same_text(engine: Engine) -> None:
-    article = NewArticle(
-        source="a.example", text=TEXT, content_hash=content_hash(TEXT), url="https://a.example/1"
-    )
+    article = new_article("a.example", TEXT, url="https://a.example/1")
     with session_scope(engine, write=True) as session:
         first, created = repository.add_article(session, article=article)
         by_url, url_created = repository.add_article(
@@ -30,7 +28,7 @@ def test_add_article_returns_existing_for_same_url_or_same_text(engine: Engine) 
 
 def test_losing_a_race_returns_the_winners_row(engine: Engine) -> None:
     """Two writers both see no duplicate; the second insert hits the unique key and recovers."""
-    article = NewArticle(source="a.example", text=TEXT, content_hash=content_hash(TEXT))
+    article = new_article("a.example", TEXT)
     with session_scope(engine, write=True) as session:
         winner, _ = repository.add_article(session, article=article)
         session.commit()

@@ -2,20 +2,15 @@
 
 from sqlalchemy import Engine
 
-from service.analysis.normalize import content_hash
 from service.store import repository, search
 from service.store.db import session_scope
-from service.store.repository import NewArticle
-
-
-def new(source: str, text: str, title: str | None = None) -> NewArticle:
-    return NewArticle(source=source, text=text, content_hash=content_hash(text), title=title)
+from tests.factories import new_article as new
 
 
 def test_search_finds_by_shared_names_and_follows_deletes(engine: Engine) -> None:
     with session_scope(engine, write=True) as session:
         call, _ = repository.add_article(
-            session, article=new("a.example", "Lecornu telefonierte mit Schoigu.", "Telefonat")
+            session, article=new("a.example", "Lecornu telefonierte mit Schoigu.", title="Telefonat")
         )
         strike, _ = repository.add_article(
             session, article=new("b.example", "Die GDL streikt, sagte Weselsky.")

@@ -1,0 +1,157 @@
+"""Every type that flows between pipeline stages. Frozen and slotted: stages never mutate input."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Stance = Literal["supports", "contradicts", "related"]
+Verdict = Literal["supported", "contradicted", "mixed", "unverified"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the analysed text: `text == document[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A capitalised name as written, with the key that matches its other spellings."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number and what it counts: `unit` is a concept ("death", "percent") or a noun stem."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A calendar date as far as the text pins it down (missing parts are None)."""
+
+    start: int
+    end: int
+    text: str
+    year: int | None
+    month: int | None
+    day: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence that states something checkable, with the slots it can be compared on."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    mentions: tuple[Mention, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateRef, ...] = ()
+    negated: bool = False
+    attribution: str | None = None
+    quoted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What is kept of an article after analysis: computed once, stored, reused as a peer."""
+
+    language: str | None
+    sentences: tuple[Sentence, ...]
+    claims: tuple[Claim, ...]
+    name_keys: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored article offered as a possible peer, with its stored analysis."""
+
+    article_id: int
+    source: str
+    analysis: Analysis
+    content_hash: str
+    published_at: float | None = None  # POSIX seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """A stored article of another source that reports the same story."""
+
+    article_id: int
+    source: str
+    similarity: float
+    voice: int
+    analysis: Analysis = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Peers that are copies of one another (one wire dispatch) and so speak once."""
+
+    id: int
+    article_ids: tuple[int, ...]
+    sources: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    article_id: int
+    source: str
+    voice: int
+    text: str
+    start: int
+    end: int
+    similarity: float
+    stance: Stance
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Slot values that disagree: what the claim says and what its peers say instead."""
+
+    kind: Literal["number", "date", "negation"]
+    found: str
+    expected: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    claim: Claim
+    verdict: Verdict
+    agreement: float
+    evidence: tuple[Evidence, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    score: float
+    language: str | None
+    claims: tuple[ClaimResult, ...]
+    peers: tuple[Peer, ...]
+    voices: tuple[Voice, ...]

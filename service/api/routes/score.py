@@ -1,0 +1,80 @@
+"""Scoring: an article against the other outlets' reports of the same story."""
+
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from service import scoring
+from service.api.deps import SettingsDep
+from service.api.errors import responses
+from service.api.schemas import (
+    ClaimOut,
+    ConflictOut,
+    EvidenceOut,
+    PeerOut,
+    ScoreResponse,
+    SourceRatingOut,
+    StoredOut,
+    VoiceOut,
+)
+from service.scoring import Scored, ScoreRequest
+from service.store.db import session_scope
+
+router = APIRouter(tags=["scoring"])
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@router.post(
+    "/score",
+    response_model=ScoreResponse,
+    responses=responses(400, 413, 422, 503),
+    summary="Score an article against its story peers",
+)
+def score(body: ScoreRequest, request: Request, settings: SettingsDep) -> ScoreResponse:
+    """Find the stored articles of other outlets that report the same story and judge each claim
+    of the article against them. Nothing is stored unless `store` is true."""
+    with session_scope(request.app.state.engine, write=body.store) as session:
+        return to_response(scoring.score_text(session, body, settings))
+
+
+def to_response(scored: Scored) -> ScoreResponse:
+    report = scored.report
+    claims = []
+    for result in report.claims:
+        start, end = scored.original_span(result.claim.start, result.claim.end)
+        claims.append(
+            ClaimOut(
+                text=scored.text[start:end],
+                start=start,
+                end=end,
+                verdict=result.verdict,
+                agreement=result.agreement,
+                evidence=[_out(EvidenceOut, e) for e in result.evidence],
+                conflicts=[_out(ConflictOut, c) for c in result.conflicts],
+            )
+        )
+    return ScoreResponse(
+        score=report.score,
+        language=report.language,
+        source=_out(SourceRatingOut, scored.source),
+        peers=[
+            PeerOut(
+                article_id=peer.article_id,
+                source=peer.source,
+                title=scored.peers[peer.article_id].title,
+                url=scored.peers[peer.article_id].url,
+                similarity=peer.similarity,
+                voice=peer.voice,
+            )
+            for peer in report.peers
+        ],
+        voices=[_out(VoiceOut, v) for v in report.voices],
+        claims=claims,
+        flags=[],
+        stored=_out(StoredOut, scored.stored) if scored.stored else None,
+    )
+
+
+def _out(model: type[Model], record: Any) -> Model:
+    return model.model_validate(record, from_attributes=True)

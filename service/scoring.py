@@ -1,0 +1,159 @@
+"""Scoring an article against the store: the glue between the HTTP/CLI request, the store and
+the pure pipeline in `service.analysis`."""
+
+from dataclasses import dataclass
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from sqlmodel import Session
+
+from service import ingest
+from service.analysis.normalize import content_hash, normalize_with_offsets
+from service.analysis.pipeline import analyze, score
+from service.analysis.records import Analysis, Candidate, Report
+from service.errors import TextTooLong
+from service.language import detect_language
+from service.settings import Settings
+from service.store import repository, search
+from service.store.codec import load_analysis
+from service.store.repository import StoredPeer
+
+# Terms offered to the full-text index: names and numbers first (they cross languages).
+_QUERY_TERMS = 40
+
+
+class ScoreRequest(BaseModel):
+    """An article to score. Nothing is stored unless `store` is true."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: ingest.ArticleText = Field(
+        description="The article's text; claim offsets in the response index into it."
+    )
+    title: str | None = Field(default=None, description="Headline.")
+    source: ingest.SourceName | None = Field(
+        default=None,
+        description="The outlet. Its own stored articles never count as corroboration.",
+    )
+    url: AnyHttpUrl | None = Field(default=None, description="Where the article was published.")
+    language: ingest.LanguageCode = Field(default=None, description=ingest.LANGUAGE_HELP)
+    published_at: ingest.UtcDatetime = Field(
+        default=None, description="Publication time; peers are sought around it."
+    )
+    store: bool = Field(default=False, description="Also store the article (as `POST /articles`).")
+
+    def source_name(self) -> str | None:
+        if self.source:
+            return self.source
+        return ingest.source_from_host(self.url.host) if self.url and self.url.host else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRating:
+    name: str | None
+    reliability: float | None
+    prior: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A report whose claim offsets index into the submitted text, with what scoring used."""
+
+    report: Report
+    text: str
+    offsets: tuple[int, ...]
+    source: SourceRating
+    peers: dict[int, StoredPeer]
+    stored: ingest.ItemResult | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end]
+
+
+def score_text(session: Session, request: ScoreRequest, settings: Settings) -> Scored:
+    normalized, offsets = normalize_with_offsets(request.text)
+    if len(normalized) > settings.max_text_chars:
+        raise TextTooLong(
+            f"text has {len(normalized)} characters; the limit is {settings.max_text_chars}",
+            details={"limit": settings.max_text_chars, "length": len(normalized)},
+        )
+    analysis = analyze(normalized, request.language or detect_language(normalized))
+    source = request.source_name()
+    url = ingest.canonical_url(request.url) if request.url else None
+    peers = find_peers(session, analysis, settings, exclude_url=url)
+    ratings = repository.source_ratings(session, names=[*(p.source for p in peers), source or ""])
+    report = score(
+        analysis,
+        [candidate(peer) for peer in peers],
+        own_source=source,
+        own_hash=content_hash(normalized),
+        published_at=request.published_at.timestamp() if request.published_at else None,
+        weights=weights(ratings, settings),
+        thresholds=settings.thresholds,
+    )
+    stored = _store(session, request, settings) if request.store else None
+    reliability, prior = ratings.get(source or "", (None, None))
+    return Scored(
+        report,
+        request.text,
+        offsets,
+        SourceRating(source, reliability, prior),
+        {peer.article_id: peer for peer in peers},
+        stored,
+    )
+
+
+def find_peers(
+    session: Session, analysis: Analysis, settings: Settings, *, exclude_url: str | None = None
+) -> list[StoredPeer]:
+    """Candidate articles from the full-text index (never a scan of the store)."""
+    ids = search.search_articles(
+        session, terms=query_terms(analysis), limit=settings.peer_candidates
+    )
+    return [
+        p
+        for p in repository.load_peers(session, article_ids=ids)
+        if not exclude_url or p.url != exclude_url
+    ]
+
+
+def query_terms(analysis: Analysis) -> list[str]:
+    """Names (as written and by key, which matches other transliterations), numbers, then the
+    article's most frequent content words."""
+    names = [m.text for claim in analysis.claims for m in claim.mentions]
+    keys = list(analysis.name_keys)
+    numbers = [
+        q.text for claim in analysis.claims for q in claim.quantities if q.text[:1].isdigit()
+    ]
+    frequent = sorted(set(analysis.terms), key=lambda t: (-analysis.terms.count(t), t))
+    ordered = dict.fromkeys([*names, *keys, *numbers, *frequent])
+    return list(ordered)[:_QUERY_TERMS]
+
+
+def weights(
+    ratings: dict[str, tuple[float | None, float | None]], settings: Settings
+) -> dict[str, float]:
+    """What a source's voice weighs: learned reliability, else its prior, else the default."""
+    default = settings.thresholds.default_reliability
+    return {
+        name: learned if learned is not None else prior if prior is not None else default
+        for name, (learned, prior) in ratings.items()
+    }
+
+
+def candidate(peer: StoredPeer) -> Candidate:
+    published_at = ingest.as_utc(peer.published_at)
+    published = published_at.timestamp() if published_at else None
+    return Candidate(
+        peer.article_id,
+        peer.source,
+        load_analysis(peer.analysis, peer.text),
+        peer.content_hash,
+        published,
+    )
+
+
+def _store(session: Session, request: ScoreRequest, settings: Settings) -> ingest.ItemResult:
+    fields = request.model_dump(exclude={"store"}, exclude_none=True)
+    item = ingest.ArticleCreate.model_validate({**fields, "source": request.source_name()})
+    article, created = ingest.store_article(session, item, settings)
+    return ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)

@@ -1,0 +1,35 @@
+"""Name keys match transliterations and inflections, and keep different names apart."""
+
+import pytest
+
+from service.analysis.names import name_key, same_name
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Schoigu", "Shoigu"),
+        ("Selenskyj", "Zelensky", "Zelenskyy"),
+        ("Sergej", "Sergey", "Sergei"),
+        ("Nawalny", "Navalny"),
+        ("Nawalnaja", "Navalnaya"),
+        ("Witali", "Vitali"),
+        ("Klitschko", "Klitschko"),
+        ("Sébastien", "Sebastien"),
+        ("Wolodymyr", "Volodymyr"),
+    ],
+)
+def test_transliterations_share_a_key(spellings: tuple[str, ...]) -> None:
+    assert len({name_key(spelling) for spelling in spellings}) == 1
+
+
+def test_genitive_is_the_same_name() -> None:
+    assert same_name(name_key("Lecornus"), name_key("Lecornu"))
+    assert same_name(name_key("Nawalnys"), name_key("Navalny"))
+    assert same_name(name_key("Macron's"), name_key("Macron"))
+
+
+def test_different_names_stay_apart() -> None:
+    assert not same_name(name_key("Licorno"), name_key("Lecornu"))
+    assert not same_name(name_key("Soygu"), name_key("Schoigu"))
+    assert not same_name(name_key("Putin"), name_key("Macron"))
