@@ -82,3 +82,33 @@ def test_demo_corpus_loads_into_an_empty_store_only(engine: Engine, settings: Se
     sources = {article["source"] for article in demo_articles()}
     assert languages == {"de", "en"}
     assert len(sources) >= 4
+
+
+def test_score_reanalyse_and_reliability_commands(
+    runner: CliRunner, engine: Engine, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps(article) for article in demo_articles()) + "\n", encoding="utf-8"
+    )
+    article = tmp_path / "draft.txt"
+    article.write_text(
+        "Bei einem Drohnenangriff auf Kyjiw sind 6 Menschen getötet worden, sagte Witali "
+        "Klitschko.",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(feed)]).exit_code == 0
+
+    as_json = runner.invoke(app, ["score", str(article), "--source", "draft.example", "--json"])
+    readable = runner.invoke(app, ["score", str(article)])
+    reanalysed = runner.invoke(app, ["reanalyse", "--all"])
+    learned = runner.invoke(app, ["reliability"])
+
+    assert as_json.exit_code == 0, as_json.output
+    report = json.loads(as_json.output)
+    assert report["claims"][0]["verdict"] == "contradicted"
+    assert readable.exit_code == 0
+    assert "contradicted" in readable.output
+    assert "says 6" in readable.output
+    assert f"{len(demo_articles())} articles analysed" in reanalysed.output
+    assert "capitalwire.example" in learned.output

@@ -234,8 +234,11 @@ def _attribution(folded: str, mentions: tuple[Mention, ...]) -> str | None:
         return None
     outside_quotes = _QUOTES.split(folded)[::2]
     for part in outside_quotes:
-        for word in part.split():
-            stripped = word.strip(".,;:()")
-            if any(stripped.endswith(org) for org in _ORGANISATIONS):
-                return stripped
+        words = [word.strip(".,;:()") for word in part.split()]
+        for position, word in enumerate(words):
+            if any(word.endswith(org) for org in _ORGANISATIONS):
+                # "das russische Ministerium" and "das französische Ministerium" are two speakers.
+                before = words[position - 1] if position else ""
+                qualifier = _stem(before) if before and before not in lx.DETERMINERS else ""
+                return f"{qualifier} {word}".strip()
     return mentions[0].key if mentions else "unnamed"

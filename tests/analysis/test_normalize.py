@@ -17,3 +17,17 @@ def test_hash_ignores_whitespace_layout_but_not_words() -> None:
     assert content_hash("Zwei Sätze.\n\nUnd mehr.") == content_hash("  Zwei   Sätze. Und mehr. ")
     assert content_hash("144 Tote") != content_hash("145 Tote")
     assert content_hash("Se\u0301bastien") == content_hash("Sébastien")
+
+
+def test_offsets_map_normalised_spans_back_to_the_original() -> None:
+    from service.analysis.normalize import normalize_with_offsets
+
+    original = "Se\u0301bastien\r\nLecornu\x00 sagte"
+    normalized, offsets = normalize_with_offsets(original)
+
+    assert normalized == "Sébastien\nLecornu sagte"
+    start = normalized.index("Lecornu")
+    end = start + len("Lecornu")
+    assert original[offsets[start] : offsets[end]].startswith("Lecornu")
+    assert original[offsets[0] : offsets[len("Sébastien")]] == "Se\u0301bastien"
+    assert offsets[len(normalized)] == len(original)

@@ -10,7 +10,8 @@ from tests.factories import new_article as new
 def test_search_finds_by_shared_names_and_follows_deletes(engine: Engine) -> None:
     with session_scope(engine, write=True) as session:
         call, _ = repository.add_article(
-            session, article=new("a.example", "Lecornu telefonierte mit Schoigu.", title="Telefonat")
+            session,
+            article=new("a.example", "Lecornu telefonierte mit Schoigu.", title="Telefonat"),
         )
         strike, _ = repository.add_article(
             session, article=new("b.example", "Die GDL streikt, sagte Weselsky.")

@@ -1,0 +1,92 @@
+"""Claims and their slots: what counts as a claim, and what it can be compared on."""
+
+from service.analysis.claims import extract_claims, is_residue
+from service.analysis.records import Claim
+from service.analysis.sentences import split_sentences
+
+
+def claims(text: str, language: str = "de") -> list[Claim]:
+    found = extract_claims(text, split_sentences(text), language)
+    assert all(text[c.start : c.end] == c.text for c in found)
+    return list(found)
+
+
+def only(text: str, language: str = "de") -> Claim:
+    (claim,) = claims(text, language)
+    return claim
+
+
+def test_numbers_with_what_they_count_across_languages() -> None:
+    german = only("Bei dem Anschlag wurden mindestens 144 Menschen getötet.")
+    english = only("At least 144 people were killed in the attack.", "en")
+    ministers = only("Die drei Minister trafen sich in Berlin zu Gesprächen.")
+
+    assert [(q.value, q.unit) for q in german.quantities] == [(144.0, "death")]
+    assert [(q.value, q.unit) for q in english.quantities] == [(144.0, "death")]
+    assert [(q.value, q.unit) for q in ministers.quantities] == [(3.0, "minist")]
+
+
+def test_number_formats_and_approximations() -> None:
+    german = only("Rund 80 Prozent der Züge fielen aus, 1.250 Fahrgäste warteten 2,5 Stunden.")
+    english = only("About 1,250 passengers waited 2.5 hours for the trains.", "en")
+
+    assert [(q.value, q.unit, q.approximate) for q in german.quantities] == [
+        (80.0, "percent", True),
+        (1250.0, "fahrgast", False),
+        (2.5, "stund", False),
+    ]
+    assert [(q.value, q.approximate) for q in english.quantities] == [(1250.0, True), (2.5, False)]
+
+
+def test_dates_in_german_english_and_machine_translated_order() -> None:
+    claim = only(
+        "Am 22. März 2024 und am March 22, 2024 sowie Dezember 27, 2024 und seit Oktober 2022 "
+        "meldete die Polizei Festnahmen."
+    )
+    assert [(d.year, d.month, d.day) for d in claim.dates] == [
+        (2024, 3, 22),
+        (2024, 3, 22),
+        (2024, 12, 27),
+        (2022, 10, None),
+    ]
+    assert claim.quantities == ()  # day numbers and years are dates, not counts
+
+
+def test_names_get_transliteration_keys_and_common_nouns_are_left_out() -> None:
+    claim = only("Der russische Verteidigungsminister Sergej Schoigu sprach mit Lecornu.")
+
+    assert [(m.text, m.key) for m in claim.mentions] == [
+        ("Sergej", "sergei"),
+        ("Schoigu", "shoigu"),
+        ("Lecornu", "lekornu"),
+    ]
+
+
+def test_negation_denial_and_attribution() -> None:
+    denial = only("Das französische Verteidigungsministerium dementierte die Angaben aus Moskau.")
+    negated = only("Frankreich hat nichts dergleichen akzeptiert, sagte ein Sprecher in Paris.")
+    plain = only("Lecornu telefonierte am Mittwoch mit seinem Amtskollegen in Moskau.")
+
+    assert denial.negated
+    assert negated.negated
+    assert negated.attribution is not None
+    assert not plain.negated
+    assert plain.attribution is None
+
+
+def test_questions_residue_and_chatter_are_not_claims() -> None:
+    text = (
+        "Was bedeutet das für Europa?\n"
+        "00:00\n"
+        "Diese Audioversion wurde künstlich generiert.\n"
+        "Abonnieren Sie unseren Newsletter.\n"
+        "Das ist wirklich schade für alle.\n"
+        "Die Bahn meldete 40 Ausfälle."
+    )
+    assert [c.text for c in claims(text)] == ["Die Bahn meldete 40 Ausfälle."]
+
+
+def test_residue_patterns() -> None:
+    assert is_residue("Siehe auch  Retter in Hongkong suchen nach der Besatzung")
+    assert is_residue("(Foto: picture alliance / Russian Look)")
+    assert not is_residue("Die Polizei sah auch Schäden an der Fassade.")

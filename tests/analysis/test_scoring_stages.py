@@ -1,0 +1,125 @@
+"""Peers, voices, alignment and agreement, on small texts written for these tests."""
+
+from service.analysis.params import Thresholds
+from service.analysis.pipeline import analyze, score
+from service.analysis.records import Candidate, Report
+
+T = Thresholds()
+
+CLAIM_DE = (
+    "Bei dem Brand in der Chemiefabrik in Ludwigshafen sind am Dienstag 12 Menschen getötet "
+    "worden, teilte die Feuerwehr mit. Bürgermeisterin Jutta Steinruck sprach von einer Tragödie."
+)
+AGREE_DE = (
+    "In der Chemiefabrik in Ludwigshafen brach am Dienstag ein Brand aus. Dabei wurden 12 Menschen "
+    "getötet, wie die Feuerwehr mitteilte. Jutta Steinruck nannte das Unglück eine Tragödie."
+)
+DISAGREE_EN = (
+    "A fire at a chemical plant in Ludwigshafen killed 14 people on Tuesday, the fire brigade "
+    "said. Mayor Jutta Steinruck called it a tragedy."
+)
+OTHER_STORY = (
+    "Der FC Augsburg gewann am Samstag mit 3:1 gegen Mainz. Trainer Jess Thorup war zufrieden."
+)
+
+
+def candidate(
+    article_id: int, source: str, text: str, language: str = "de", **kw: object
+) -> Candidate:
+    return Candidate(article_id, source, analyze(text, language), f"hash-{article_id}", **kw)  # type: ignore[arg-type]
+
+
+def run(
+    text: str,
+    candidates: list[Candidate],
+    *,
+    own_source: str = "me",
+    published_at: float | None = None,
+    weights: dict[str, float] | None = None,
+) -> Report:
+    return score(
+        analyze(text, "de"),
+        candidates,
+        own_source=own_source,
+        own_hash="hash-self",
+        published_at=published_at,
+        weights=weights or {},
+        thresholds=T,
+    )
+
+
+def test_no_candidates_leaves_every_claim_unverified() -> None:
+    report = run(CLAIM_DE, [])
+
+    assert report.claims
+    assert {c.verdict for c in report.claims} == {"unverified"}
+    assert report.score == 0.5
+    assert report.peers == ()
+
+
+def test_other_stories_own_source_and_distant_dates_are_not_peers() -> None:
+    day = 86400.0
+    report = run(
+        CLAIM_DE,
+        [
+            candidate(1, "sport.example", OTHER_STORY),
+            candidate(2, "me", AGREE_DE),
+            candidate(3, "late.example", AGREE_DE, published_at=100 * day),
+            candidate(4, "near.example", AGREE_DE, published_at=2 * day),
+        ],
+        published_at=1 * day,
+    )
+
+    assert [p.article_id for p in report.peers] == [4]
+
+
+def test_agreeing_peer_supports_and_a_different_toll_contradicts_across_languages() -> None:
+    report = run(CLAIM_DE, [candidate(1, "a.example", AGREE_DE)])
+    toll = report.claims[0]
+    assert toll.verdict == "supported"
+    assert toll.evidence[0].stance == "supports"
+
+    report = run(CLAIM_DE, [candidate(2, "wire.example", DISAGREE_EN, "en")])
+    toll = report.claims[0]
+    assert toll.verdict == "contradicted"
+    assert [(c.kind, c.found, c.expected, c.sources) for c in toll.conflicts] == [
+        ("number", "12", "14", ("wire.example",))
+    ]
+
+
+def test_copies_of_one_dispatch_are_one_voice_weighted_by_its_best_source() -> None:
+    copies = [candidate(n, f"copy{n}.example", DISAGREE_EN, "en") for n in range(1, 6)]
+    report = run(
+        CLAIM_DE, [*copies, candidate(9, "a.example", AGREE_DE)], weights={"copy3.example": 0.9}
+    )
+
+    assert len(report.voices) == 2
+    copied = next(v for v in report.voices if len(v.article_ids) == 5)
+    assert copied.weight == 0.9
+    toll = report.claims[0]
+    assert toll.verdict == "mixed"
+    assert toll.agreement == round(0.5 / (0.5 + 0.9), 4)
+
+
+def test_a_number_of_something_else_is_no_conflict() -> None:
+    ministers = (
+        "In Ludwigshafen trafen sich am Dienstag 3 Minister nach dem Brand in der Chemiefabrik."
+    )
+    report = run(CLAIM_DE, [candidate(1, "a.example", ministers)])
+
+    assert all(not c.conflicts for c in report.claims)
+
+
+def test_reports_of_two_parties_statements_do_not_contradict_each_other() -> None:
+    ready = "beide Seiten seien zu Gesprächen über einen Waffenstillstand bereit."
+    not_ready = "beide Seiten seien nicht zu Gesprächen über einen Waffenstillstand bereit."
+    moscow = f"Das russische Ministerium erklärte, {ready}"
+    paris = f"Das französische Ministerium erklärte, {not_ready}"
+    same_speaker = f"Das russische Ministerium erklärte, {not_ready}"
+
+    between_parties = run(moscow, [candidate(1, "a.example", paris)]).claims[0]
+    same_party = run(moscow, [candidate(2, "b.example", same_speaker)]).claims[0]
+
+    assert between_parties.verdict != "contradicted"
+    assert same_party.verdict == "contradicted"
+    assert same_party.conflicts[0].kind == "negation"

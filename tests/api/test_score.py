@@ -1,0 +1,170 @@
+"""POST /score and the sources endpoints, on the real app and a real database."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.main import create_app
+from service.settings import Settings
+
+GERMAN = (
+    "Hochwasser in Passau: 7 Menschen ums Leben gekommen\n"
+    "Bei dem Hochwasser in Passau sind nach Angaben der Polizei 7 Menschen ums Leben gekommen. "
+    "Oberbürgermeister Jürgen Dupper sprach am Montag von der schwersten Flut seit 2013. "
+    "Die Donau erreichte einen Pegel von 12 Metern."
+)
+ENGLISH = [
+    (
+        "danube-daily.example",
+        "Floods in Passau kill five\nFive people have died in the floods in Passau, police said "
+        "on Monday. Mayor Jürgen Dupper called it the worst flood since 2013. The Danube reached "
+        "12 metres.",
+    ),
+    (
+        "euro-wire.example",
+        "Bavarian city of Passau mourns 5 dead after Danube floods. Police in Passau said 5 "
+        "people were killed when the Danube burst its banks. Jürgen Dupper, the mayor, spoke of "
+        "a disaster.",
+    ),
+    (
+        "world-report.example",
+        "Death toll in Passau flooding rises to five. The police confirmed that 5 people died in "
+        "Passau. Mayor Jürgen Dupper said the Danube floods were the worst since 2013.",
+    ),
+]
+
+
+def store(client: TestClient, source: str, text: str, **fields: Any) -> int:
+    response = client.post("/articles", json={"source": source, "text": text, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def claim_with(report: dict[str, Any], words: str) -> dict[str, Any]:
+    return next(c for c in report["claims"] if words in c["text"])
+
+
+def test_empty_store_answers_with_every_claim_unverified(client: TestClient) -> None:
+    response = client.post("/score", json={"text": GERMAN, "source": "passauer.example"})
+
+    assert response.status_code == 200
+    report = response.json()
+    assert report["claims"]
+    assert {c["verdict"] for c in report["claims"]} == {"unverified"}
+    assert report["peers"] == []
+    assert report["flags"] == []
+    assert report["language"] == "de"
+    assert report["stored"] is None
+
+
+def test_german_toll_contradicted_by_three_english_reports(client: TestClient) -> None:
+    for source, text in ENGLISH:
+        store(client, source, text, language="en")
+
+    report = client.post("/score", json={"text": GERMAN, "source": "passauer.example"}).json()
+
+    toll = claim_with(report, "7 Menschen ums Leben")
+    assert toll["verdict"] == "contradicted"
+    assert toll["conflicts"][0]["found"] == "7"
+    assert toll["conflicts"][0]["expected"] == "5"
+    english_sources = {source for source, _ in ENGLISH}
+    assert set(toll["conflicts"][0]["sources"]) == english_sources
+    assert {
+        e["source"] for e in toll["evidence"] if e["stance"] == "contradicts"
+    } == english_sources
+    assert len(report["voices"]) == 3
+
+
+def test_offsets_slice_the_submitted_text_exactly(client: TestClient) -> None:
+    for source, text in ENGLISH:
+        store(client, source, text)
+    text = "  \r\n" + GERMAN.replace("Jürgen", "Ju\u0308rgen").replace("\n", "\r\n") + "\x00"
+
+    report = client.post("/score", json={"text": text, "source": "p.example"}).json()
+
+    assert report["claims"]
+    for claim in report["claims"]:
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+
+
+def test_own_source_and_the_article_itself_never_count(client: TestClient) -> None:
+    own = store(client, "passauer.example", GERMAN.replace("7", "5"))
+    itself = store(client, "other.example", GERMAN)
+
+    report = client.post("/score", json={"text": GERMAN, "source": "Passauer.Example"}).json()
+
+    used = {e["article_id"] for c in report["claims"] for e in c["evidence"]}
+    used |= {p["article_id"] for p in report["peers"]}
+    assert own not in used
+    assert itself not in used
+
+
+def test_ten_copies_of_one_dispatch_do_not_raise_agreement(client: TestClient) -> None:
+    wire_source, wire_text = ENGLISH[0]
+    store(client, wire_source, wire_text)
+    store(
+        client,
+        "independent.example",
+        "Jürgen Dupper, Passau's mayor, said 7 people died in the floods.",
+    )
+    before = claim_with(client.post("/score", json={"text": GERMAN}).json(), "7 Menschen")
+
+    for number in range(10):
+        store(client, f"reprint-{number}.example", wire_text)
+    after_report = client.post("/score", json={"text": GERMAN}).json()
+    after = claim_with(after_report, "7 Menschen")
+
+    assert after["agreement"] == before["agreement"]
+    assert len(after_report["voices"]) == 2
+
+
+def test_store_true_stores_the_scored_article(client: TestClient) -> None:
+    body = {"text": GERMAN, "source": "passauer.example", "store": True}
+
+    first = client.post("/score", json=body).json()
+    second = client.post("/score", json=body).json()
+
+    assert first["stored"]["status"] == "created"
+    assert second["stored"] == {"article_id": first["stored"]["article_id"], "status": "existing"}
+    assert client.get(f"/articles/{first['stored']['article_id']}").json()["language"] == "de"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"text": "   "}, {"text": "x", "store": "maybe"}, {"text": "x", "language": "German"}, []],
+)
+def test_bad_score_requests_are_422(client: TestClient, body: Any) -> None:
+    response = client.post("/score", json=body)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_sources_show_counts_priors_and_learned_reliability(
+    settings: Settings, engine: object, tmp_path: Path
+) -> None:
+    from service.reliability import recompute
+    from service.store.db import session_scope
+
+    priors = tmp_path / "priors.csv"
+    priors.write_text("source,prior\nDanube-Daily.example,0.9\nunknown.example,0.2\n")
+    settings = settings.model_copy(update={"source_priors_file": priors})
+    with TestClient(create_app(settings)) as client:
+        for source, text in ENGLISH:
+            store(client, source, text)
+        store(client, "passauer.example", GERMAN)
+        with session_scope(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+            recompute(session, settings)
+
+        listed = {s["name"]: s for s in client.get("/sources").json()}
+        one = client.get("/sources/DANUBE-DAILY.example")
+        missing = client.get("/sources/nobody.example")
+
+    assert listed["danube-daily.example"]["prior"] == 0.9
+    assert listed["danube-daily.example"]["articles"] == 1
+    assert listed["unknown.example"]["articles"] == 0
+    assert listed["passauer.example"]["reliability"] < listed["world-report.example"]["reliability"]
+    assert listed["passauer.example"]["reliability_claims"] > 0
+    assert one.json()["name"] == "danube-daily.example"
+    assert missing.status_code == 404
