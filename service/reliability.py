@@ -66,6 +66,7 @@ def _checks_of(session: Session, article: repository.StoredPeer, settings: Setti
     peers = find_peers(session, analysis, settings, exclude_url=article.url)
     ratings = repository.source_ratings(session, names=[p.source for p in peers])
     report = score(
+        article.text,
         analysis,
         [candidate(p) for p in peers],
         own_source=article.source,

@@ -82,6 +82,7 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
     peers = find_peers(session, analysis, settings, exclude_url=url)
     ratings = repository.source_ratings(session, names=[*(p.source for p in peers), source or ""])
     report = score(
+        normalized,
         analysis,
         [candidate(peer) for peer in peers],
         own_source=source,

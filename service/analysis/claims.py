@@ -10,12 +10,13 @@ import re
 from collections.abc import Iterator
 
 from service.analysis import lexicon as lx
+from service.analysis.flags import residue
 from service.analysis.names import name_key
 from service.analysis.normalize import fold
 from service.analysis.records import Claim, DateRef, Mention, Quantity, Sentence
 
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
-_RESIDUE = tuple(re.compile(pattern) for pattern in lx.RESIDUE_PATTERNS)
+
 _QUOTES = re.compile(r"[„“”\"»«‚‘’]")
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(%))?(?![\w:])"
@@ -54,8 +55,7 @@ def extract_claims(
 
 
 def is_residue(sentence_text: str) -> bool:
-    folded = sentence_text.casefold().strip()
-    return any(pattern.search(folded) for pattern in _RESIDUE)
+    return residue.kind_of(sentence_text) is not None
 
 
 def _claim(text: str, sentence: Sentence, language: str | None, index: int) -> Claim | None:
@@ -84,6 +84,11 @@ def _claim(text: str, sentence: Sentence, language: str | None, index: int) -> C
     )
 
 
+def find_mentions(text: str, sentence: Sentence) -> tuple[Mention, ...]:
+    """The name-like words of one sentence."""
+    return tuple(_mentions(list(_WORD.finditer(text, sentence.start, sentence.end))))
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """Folded words that carry content: no function words, numbers or one-letter tokens."""
     terms = (fold(word) for word in _WORD.findall(text))
@@ -95,7 +100,7 @@ def content_terms(text: str) -> tuple[str, ...]:
 def _mentions(words: list[re.Match[str]]) -> Iterator[Mention]:
     for position, word in enumerate(words):
         token = word.group()
-        context = [w.group().lower() for w in words[max(0, position - 2) : position]]
+        context = [w.group() for w in words[max(0, position - 2) : position]]
         if not _looks_like_name(token, context):
             continue
         yield Mention(word.start(), word.end(), token, name_key(token))
@@ -114,9 +119,9 @@ def _looks_like_name(token: str, context: list[str]) -> bool:
         return False
     # German capitalises every noun: after a determiner, or a determiner and a lower-case
     # adjective ("der russische Verteidigungsminister"), a capitalised word is a common noun.
-    if context and context[-1] in lx.DETERMINERS:
+    if context and context[-1].lower() in lx.DETERMINERS:
         return False
-    return not (len(context) == 2 and context[0] in lx.DETERMINERS and context[1].islower())
+    return not (len(context) == 2 and context[0].lower() in lx.DETERMINERS and context[1].islower())
 
 
 def _quantities(

@@ -280,15 +280,3 @@ ATTRIBUTIONS = (
     "a annoncé",
     "d'après",
 )
-
-# Lines a page wraps around an article: players, newsletters, teasers, credits.
-RESIDUE_PATTERNS = (
-    r"^\d{1,2}:\d{2}$",
-    r"audioversion|künstlich generiert|audio version|listen to this article",
-    r"newsletter|abonnieren sie|jetzt abonnieren|subscribe to|sign up for",
-    r"^siehe auch\b|^mehr zum thema$|^lesen sie auch\b|^read more\b|^see also\b",
-    r"^weitere nachrichten",
-    r"^\(?(foto|bild|photo|quelle|source)\s*:",
-    r"^mehr infos$|^nicht mehr anzeigen$|^anzeige$|^werbung$|^advertisement$",
-    r"finden sie alle .* informationen|wählen sie die themen",
-)

@@ -55,3 +55,64 @@ def inflections(key: str) -> frozenset[str]:
 def same_name(first: str, second: str) -> bool:
     """Whether two keys name the same (allowing for a genitive ending on either)."""
     return bool(inflections(first) & inflections(second))
+
+
+# Kölner Phonetik (Postel 1969): a phonetic code for German spellings. "Licorno" and "Lecornu",
+# "Soygu" and "Schoigu" share a code; spelling drift compares names by it.
+_PHONETIC_SIMPLE = {
+    **dict.fromkeys("aeijouy", "0"),
+    "b": "1",
+    **dict.fromkeys("fvw", "3"),
+    **dict.fromkeys("gkq", "4"),
+    "l": "5",
+    **dict.fromkeys("mn", "6"),
+    "r": "7",
+    **dict.fromkeys("sz", "8"),
+}
+
+
+def cologne_phonetic(name: str) -> str:
+    letters = [c for c in fold(name) if "a" <= c <= "z"]
+    codes: list[str] = []
+    for i, letter in enumerate(letters):
+        before = letters[i - 1] if i else ""
+        after = letters[i + 1] if i + 1 < len(letters) else ""
+        codes.append(_phonetic_code(letter, before, after, first=i == 0))
+    collapsed = [code for i, code in enumerate(codes) if code and (i == 0 or code != codes[i - 1])]
+    return "".join(code for i, code in enumerate(collapsed) if code != "0" or i == 0)
+
+
+def _phonetic_code(letter: str, before: str, after: str, *, first: bool) -> str:
+    if letter == "h":
+        return ""
+    if letter == "p":
+        return "3" if after == "h" else "1"
+    if letter in "dt":
+        return "8" if after in ("c", "s", "z") and after else "2"
+    if letter == "x":
+        return "8" if before in ("c", "k", "q") and before else "48"
+    if letter == "c":
+        if first:
+            return "4" if after and after in "ahkloqrux" else "8"
+        return "4" if after and after in "ahkoqux" and before not in ("s", "z") else "8"
+    return _PHONETIC_SIMPLE.get(letter, "")
+
+
+_INFLECTIONS = ("s", "es", "n", "en", "e", "er", "ern", "em", "ens")
+
+
+def is_inflection(first: str, second: str) -> bool:
+    """Whether one word is the other with a German ending: "Lecornus", "Moskauer", "Staaten"."""
+    a, b = fold(first).rstrip("'’"), fold(second).rstrip("'’")
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and long_[len(short) :] in _INFLECTIONS:
+        return True
+    stems = {_strip_ending(a), _strip_ending(b)}
+    return len(stems) == 1 and min(len(a), len(b)) >= 4
+
+
+def _strip_ending(word: str) -> str:
+    for ending in sorted(_INFLECTIONS, key=len, reverse=True):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word

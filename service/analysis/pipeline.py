@@ -6,7 +6,8 @@ score:    candidates -> story peers -> independent voices -> claim alignment -> 
 
 from service.analysis.agreement import article_score, judge_claim
 from service.analysis.alignment import align
-from service.analysis.claims import content_terms, extract_claims
+from service.analysis.claims import content_terms, extract_claims, find_mentions
+from service.analysis.flags import consensus_of, find_flags, penalised
 from service.analysis.params import Thresholds
 from service.analysis.peers import select_peers
 from service.analysis.records import Analysis, Candidate, Report
@@ -14,18 +15,20 @@ from service.analysis.sentences import split_sentences
 from service.analysis.voices import group_voices
 
 # Stored analyses of an older version are recomputed by `crosscheck reanalyse`.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 def analyze(text: str, language: str | None) -> Analysis:
     """Analyse normalised text once: what is stored with an article and compared as a peer."""
     sentences = split_sentences(text)
     claims = extract_claims(text, sentences, language)
+    mentions = tuple(m for sentence in sentences for m in find_mentions(text, sentence))
     name_keys = tuple(sorted({mention.key for claim in claims for mention in claim.mentions}))
-    return Analysis(language, sentences, claims, name_keys, content_terms(text))
+    return Analysis(language, sentences, claims, name_keys, content_terms(text), mentions)
 
 
 def score(
+    text: str,
     analysis: Analysis,
     candidates: list[Candidate],
     *,
@@ -35,7 +38,7 @@ def score(
     weights: dict[str, float],
     thresholds: Thresholds,
 ) -> Report:
-    """Score an analysed article against candidate articles from the store."""
+    """Score an analysed article (and its normalised text) against candidates from the store."""
     peers = select_peers(
         analysis,
         candidates,
@@ -50,4 +53,6 @@ def score(
         judge_claim(claim, claim_judgements, voices, thresholds)
         for claim, claim_judgements in zip(analysis.claims, judgements, strict=True)
     )
-    return Report(article_score(results), analysis.language, results, grouped, voices)
+    flags = find_flags(text, analysis, consensus_of(grouped))
+    score = penalised(article_score(results), flags)
+    return Report(score, analysis.language, results, grouped, voices, flags)

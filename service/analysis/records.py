@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Stance = Literal["supports", "contradicts", "related"]
+FlagType = Literal["spelling_drift", "translation_artifact", "scraping_residue"]
 Verdict = Literal["supported", "contradicted", "mixed", "unverified"]
 
 
@@ -83,6 +84,8 @@ class Analysis:
     claims: tuple[Claim, ...]
     name_keys: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    # Every name-like word of the text, claims or not (headlines, captions): what drift compares.
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +152,42 @@ class ClaimResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A problem in the text: where, what was found, what was expected, and who says so."""
+
+    type: FlagType
+    subtype: str
+    start: int
+    end: int
+    found: str
+    expected: str | None
+    confidence: float
+    message: str
+    sources: tuple[str, ...] = ()  # independent sources that use the expected form
+
+
+@dataclass(frozen=True, slots=True)
+class NameUse:
+    """A spelling of a name as the independent peers use it."""
+
+    surface: str
+    voices: frozenset[int]
+    sources: tuple[str, ...]
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Consensus:
+    """What the peers agree on that flaggers compare the article with."""
+
+    names: tuple[NameUse, ...] = ()  # single names and multi-word ones ("Crocus City Hall")
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     score: float
     language: str | None
     claims: tuple[ClaimResult, ...]
     peers: tuple[Peer, ...]
     voices: tuple[Voice, ...]
+    flags: tuple[Flag, ...] = ()

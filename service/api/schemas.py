@@ -177,6 +177,27 @@ class ClaimOut(BaseModel):
     conflicts: list[ConflictOut]
 
 
+class FlagEvidence(BaseModel):
+    count: int = Field(description="Independent sources that use the expected form.")
+    sources: list[str]
+
+
+class FlagOut(BaseModel):
+    type: Literal["spelling_drift", "translation_artifact", "scraping_residue"]
+    subtype: str = Field(
+        description="spelling_drift: peers | inconsistent; translation_artifact: date_order | "
+        "quote_style | number_format | foreign_transliteration | translated_name | fragment; "
+        "scraping_residue: audio_player | newsletter | related_link | credit | boilerplate."
+    )
+    start: int = Field(description="Offset into the submitted text: `text[start:end] == found`.")
+    end: int
+    found: str
+    expected: str | None = Field(description="The right form, when there is a single one.")
+    confidence: float
+    message: str = Field(description="One sentence for the editor.")
+    evidence: FlagEvidence
+
+
 class StoredOut(BaseModel):
     article_id: int | None
     status: Literal["created", "existing", "rejected"]
@@ -189,5 +210,5 @@ class ScoreResponse(BaseModel):
     peers: list[PeerOut]
     voices: list[VoiceOut]
     claims: list[ClaimOut]
-    flags: list[dict[str, Any]] = Field(description="Problems found in the text (coming next).")
+    flags: list[FlagOut] = Field(description="Problems found in the text, in text order.")
     stored: StoredOut | None = Field(description="Set when the request asked to store the article.")

@@ -12,6 +12,7 @@ def dump_analysis(analysis: Analysis) -> dict[str, Any]:
         "sentences": [[s.start, s.end] for s in analysis.sentences],
         "claims": [_dump_claim(claim) for claim in analysis.claims],
         "names": list(analysis.name_keys),
+        "mentions": [[m.start, m.end, m.key] for m in analysis.mentions],
     }
 
 
@@ -21,7 +22,10 @@ def load_analysis(data: dict[str, Any], text: str) -> Analysis:
         for index, (start, end) in enumerate(data["sentences"])
     )
     claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
-    return Analysis(data["language"], sentences, claims, tuple(data["names"]), content_terms(text))
+    mentions = tuple(Mention(s, e, text[s:e], key) for s, e, key in data.get("mentions", ()))
+    return Analysis(
+        data["language"], sentences, claims, tuple(data["names"]), content_terms(text), mentions
+    )
 
 
 def _dump_claim(claim: Claim) -> list[Any]:

@@ -38,6 +38,7 @@ def run(
     weights: dict[str, float] | None = None,
 ) -> Report:
     return score(
+        text,
         analyze(text, "de"),
         candidates,
         own_source=own_source,

@@ -6,12 +6,15 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from service import scoring
+from service.analysis.records import Flag
 from service.api.deps import SettingsDep
 from service.api.errors import responses
 from service.api.schemas import (
     ClaimOut,
     ConflictOut,
     EvidenceOut,
+    FlagEvidence,
+    FlagOut,
     PeerOut,
     ScoreResponse,
     SourceRatingOut,
@@ -71,8 +74,23 @@ def to_response(scored: Scored) -> ScoreResponse:
         ],
         voices=[_out(VoiceOut, v) for v in report.voices],
         claims=claims,
-        flags=[],
+        flags=[_flag(scored, flag) for flag in report.flags],
         stored=_out(StoredOut, scored.stored) if scored.stored else None,
+    )
+
+
+def _flag(scored: Scored, flag: Flag) -> FlagOut:
+    start, end = scored.original_span(flag.start, flag.end)
+    return FlagOut(
+        type=flag.type,
+        subtype=flag.subtype,
+        start=start,
+        end=end,
+        found=scored.text[start:end],
+        expected=flag.expected,
+        confidence=flag.confidence,
+        message=flag.message,
+        evidence=FlagEvidence(count=len(flag.sources), sources=list(flag.sources)),
     )
 
 

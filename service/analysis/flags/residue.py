@@ -1,0 +1,64 @@
+"""Scraping residue: audio players, newsletter boxes, injected related links, credits and
+teaser boilerplate left in the text by the page it was taken from."""
+
+import re
+
+from service.analysis.records import Analysis, Consensus, Flag
+
+_LINE = re.compile(r"[^\n]+")
+# (subtype, pattern on the lower-cased line); the first that matches names the residue.
+KINDS = (
+    (
+        "audio_player",
+        r"^\d{1,2}:\d{2}$|audioversion|künstlich generiert|audio version|listen to this article",
+    ),
+    (
+        "newsletter",
+        r"newsletter|abonnieren sie|jetzt abonnieren|subscribe to|sign up for"
+        r"|per e-mail erhalten|^nicht mehr anzeigen$",
+    ),
+    (
+        "related_link",
+        r"^siehe auch\b|^mehr zum thema$|^lesen sie auch\b|^read more\b|^see also\b"
+        r"|^weitere nachrichten|^related:",
+    ),
+    ("credit", r"^\(?(foto|bild|titelbild|photo|image|quelle|source)\s*:"),
+    (
+        "boilerplate",
+        r"finden sie alle .* informationen|wählen sie die themen|^mehr infos$|^anzeige$"
+        r"|^werbung$|^advertisement$",
+    ),
+)
+_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in KINDS)
+MESSAGES = {
+    "audio_player": "Text of an audio player, not of the article.",
+    "newsletter": "A newsletter or subscription box, not part of the article.",
+    "related_link": "A link to another article was left in the text.",
+    "credit": "A photo or source credit, not part of the article's text.",
+    "boilerplate": "Page boilerplate, not part of the article.",
+}
+
+
+def kind_of(line: str) -> str | None:
+    folded = line.casefold().strip()
+    return next((kind for kind, pattern in _PATTERNS if pattern.search(folded)), None)
+
+
+def within_residue(text: str, index: int) -> bool:
+    """Whether the character at `index` lies on a residue line (a credit, a teaser...)."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return kind_of(text[start : end if end != -1 else len(text)]) is not None
+
+
+def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
+    flags = []
+    for line in _LINE.finditer(text):
+        kind = kind_of(line.group())
+        if kind is None:
+            continue
+        start = line.start() + len(line.group()) - len(line.group().lstrip())
+        end = line.start() + len(line.group().rstrip())
+        found = text[start:end]
+        flags.append(Flag("scraping_residue", kind, start, end, found, None, 0.9, MESSAGES[kind]))
+    return tuple(flags)

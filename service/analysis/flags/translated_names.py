@@ -1,0 +1,61 @@
+"""Translated names: a proper name translated word by word ("Crocus-Rathaus" where the peers
+say "Crocus City Hall")."""
+
+import re
+
+from service.analysis.normalize import fold
+from service.analysis.records import Analysis, Consensus, Flag
+
+# German words a translation may put in place of the English words of a name.
+TRANSLATIONS = {
+    "rathaus": ("city hall",),
+    "stadthalle": ("city hall",),
+    "halle": ("hall",),
+    "konzerthalle": ("concert hall", "hall"),
+    "platz": ("square",),
+    "straße": ("street",),
+    "turm": ("tower",),
+    "haus": ("house",),
+    "palast": ("palace",),
+    "flughafen": ("airport",),
+    "bahnhof": ("station",),
+    "zentrum": ("center", "centre"),
+    "brücke": ("bridge",),
+    "markt": ("market",),
+    "stadion": ("stadium",),
+    "kathedrale": ("cathedral",),
+    "krankenhaus": ("hospital",),
+    "einkaufszentrum": ("mall", "shopping center", "shopping centre"),
+}
+_NAME_AND_WORD = re.compile(r"\b([A-ZÄÖÜ][\w]+)[- ]([A-ZÄÖÜ][a-zäöüß]+)\b")
+
+
+def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
+    phrases = {}
+    for use in consensus.names:
+        head, _, rest = use.surface.partition(" ")
+        if rest:
+            phrases.setdefault(fold(head), []).append((use, fold(rest)))
+    flags = []
+    for match in _NAME_AND_WORD.finditer(text):
+        head, word = match.groups()
+        translated = TRANSLATIONS.get(word.lower(), ())
+        for use, rest in phrases.get(fold(head), ()):
+            if rest in translated:
+                flags.append(_flag(match, use.surface, use.sources))
+                break
+    return tuple(flags)
+
+
+def _flag(match: re.Match[str], expected: str, sources: tuple[str, ...]) -> Flag:
+    return Flag(
+        "translation_artifact",
+        "translated_name",
+        match.start(),
+        match.end(),
+        match.group(),
+        expected,
+        0.85,
+        f"“{match.group()}” looks like a word-by-word translation of the name “{expected}”.",
+        sources,
+    )
