@@ -168,3 +168,29 @@ def test_sources_show_counts_priors_and_learned_reliability(
     assert listed["passauer.example"]["reliability_claims"] > 0
     assert one.json()["name"] == "danube-daily.example"
     assert missing.status_code == 404
+
+
+def test_flags_come_with_offsets_evidence_and_lower_the_score(client: TestClient) -> None:
+    for source, text in ENGLISH:
+        store(client, source, text, language="en")
+    store(client, "bayern.example", GERMAN.replace("7", "5"))
+    store(client, "donau.example", "Jürgen Dupper sagte, 5 Menschen seien in Passau gestorben.")
+    drifted = (
+        GERMAN.replace("Jürgen Dupper", "Jürgen Duper")
+        + "\n00:00\nAbonnieren Sie unseren Newsletter."
+    )
+
+    clean = client.post("/score", json={"text": GERMAN}).json()
+    report = client.post("/score", json={"text": drifted}).json()
+
+    (drift,) = [f for f in report["flags"] if f["type"] == "spelling_drift"]
+    assert (drift["found"], drift["expected"]) == ("Duper", "Dupper")
+    assert drift["evidence"] == {"count": 2, "sources": ["bayern.example", "donau.example"]}
+    assert drift["message"]
+    assert {f["subtype"] for f in report["flags"] if f["type"] == "scraping_residue"} == {
+        "audio_player",
+        "newsletter",
+    }
+    for flag in report["flags"]:
+        assert drifted[flag["start"] : flag["end"]] == flag["found"]
+    assert report["score"] < clean["score"]

@@ -55,3 +55,52 @@ def test_offsets_are_exact_and_no_seed_is_its_own_evidence(
             assert seeds[number][claim["start"] : claim["end"]] == claim["text"]
             assert all(e["source"] != f"seed-{number}" for e in claim["evidence"])
         assert all(p["source"] != f"seed-{number}" for p in report["peers"])
+
+
+def flagged(report: dict[str, Any], kind: str, subtype: str | None = None) -> set[tuple[str, Any]]:
+    return {
+        (f["found"], f["expected"])
+        for f in report["flags"]
+        if f["type"] == kind and (subtype is None or f["subtype"] == subtype)
+    }
+
+
+def test_seed_flags(reports: dict[str, dict[str, Any]], seeds: dict[str, str]) -> None:
+    r000, r001, r002, r003, r004 = (reports[n] for n in ("000", "001", "002", "003", "004"))
+
+    assert {("Licorno", "Lecornu"), ("Lecorno", "Lecornu")} <= flagged(r003, "spelling_drift")
+    assert ("Shoigu", "Schoigu") in flagged(r003, "translation_artifact", "foreign_transliteration")
+    assert ("Dezember 27, 2024", "27. Dezember 2024") in flagged(
+        r003, "translation_artifact", "date_order"
+    )
+    fragment = seeds["003"].index("Sergej Schoigu Der französische")
+    assert any(
+        f["subtype"] == "fragment" and f["start"] < fragment + 31 and f["end"] > fragment
+        for f in r003["flags"]
+    )
+    assert any(
+        f["found"].startswith("Siehe auch")
+        for f in r003["flags"]
+        if f["type"] == "scraping_residue"
+    )
+
+    assert {("Soygu", "Schoigu"), ("Sojgu", "Schoigu")} <= flagged(r002, "spelling_drift")
+    assert ("Sergey", "Sergej") in flagged(r002, "translation_artifact", "foreign_transliteration")
+    assert ("Crocus-Rathaus", "Crocus City Hall") in flagged(
+        r002, "translation_artifact", "translated_name"
+    )
+
+    assert {("Shoigu", "Schoigu"), ("Sergei", "Sergej")} <= flagged(
+        r004, "translation_artifact", "foreign_transliteration"
+    )
+
+    assert ("Emanuel", "Emmanuel") in flagged(r000, "spelling_drift")
+    residue = {f["subtype"] for f in r000["flags"] if f["type"] == "scraping_residue"}
+    assert {"newsletter", "audio_player"} <= residue
+
+    assert flagged(r001, "spelling_drift") == set()
+    assert flagged(r001, "translation_artifact") == set()
+
+    for number, report in reports.items():
+        for flag in report["flags"]:
+            assert seeds[number][flag["start"] : flag["end"]] == flag["found"]

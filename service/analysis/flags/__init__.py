@@ -4,6 +4,7 @@ Adding a flagger is one module and one line in FLAGGERS. Order does not matter f
 flags are sorted by position at the end.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -48,37 +49,27 @@ def penalised(score: float, flags: tuple[Flag, ...]) -> float:
 
 def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
     """The spellings of names (and multi-word names) the peers use, with who uses each."""
-    voices: dict[str, set[int]] = defaultdict(set)
-    sources: dict[str, set[str]] = defaultdict(set)
-    languages: dict[str, str | None] = {}
+    # Keyed by language too: spelling conventions are per language ("Schoigu", "Shoigu").
+    voices: dict[tuple[str, str], set[int]] = defaultdict(set)
+    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
     for peer in peers:
-        mentions = peer.analysis.mentions
-        for mention in mentions:
-            voices[mention.text].add(peer.voice)
-            sources[mention.text].add(peer.source)
-            languages.setdefault(mention.text, peer.analysis.language)
-        for phrase in _phrases(mentions):
-            voices[phrase].add(peer.voice)
-            sources[phrase].add(peer.source)
-            languages.setdefault(phrase, peer.analysis.language)
+        language = peer.analysis.language or ""
+        surfaces = [m.text for m in peer.analysis.mentions]
+        surfaces += [p for s in peer.analysis.sentences for p in _phrases(s.text)]
+        for surface in surfaces:
+            voices[(surface, language)].add(peer.voice)
+            sources[(surface, language)].add(peer.source)
     names = tuple(
-        NameUse(
-            surface, frozenset(voices[surface]), tuple(sorted(sources[surface])), languages[surface]
-        )
-        for surface in sorted(voices)
+        NameUse(surface, frozenset(voices[key]), tuple(sorted(sources[key])), language or None)
+        for key in sorted(voices)
+        for surface, language in [key]
     )
     return Consensus(names)
 
 
-def _phrases(mentions: tuple) -> set[str]:  # type: ignore[type-arg]
-    phrases, current = set(), []
-    for mention in mentions:
-        if current and mention.start == current[-1].end + 1:
-            current.append(mention)
-            continue
-        if len(current) > 1:
-            phrases.add(" ".join(m.text for m in current))
-        current = [mention]
-    if len(current) > 1:
-        phrases.add(" ".join(m.text for m in current))
-    return phrases
+_PHRASE = re.compile(r"(?<=\s)[A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)+")
+
+
+def _phrases(sentence: str) -> list[str]:
+    """Runs of capitalised words inside a sentence: "Crocus City Hall", "Le Monde"."""
+    return [match.group() for match in _PHRASE.finditer(sentence)]

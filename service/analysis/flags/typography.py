@@ -12,7 +12,8 @@ _LINE = re.compile(r"[^\n]+")
 # An English opening quote (U+201C before a word) or an English closing one (U+201D).
 _ENGLISH_QUOTES = re.compile(r"(?:(?<=[\s(])|^)“(?=\w)|(?<=[\w.,!?])”")
 _GERMAN_QUOTES = re.compile(r"„")
-_FRENCH_QUOTES = re.compile(r"«\s|\s»")
+# French guillemets keep a space inside: « so ».
+_FRENCH_QUOTES = re.compile(r"(?<![\w.!?])«\s(?=\w)|(?<=[\w.!?])\s»(?!\w)")
 # Opening mark -> its closing mark. “ closes „ in German and opens in English; « likewise.
 _PAIRS = {"„": "“", "“": "”", "»": "«", "«": "»"}
 _UNITS_DE = r"(?:Prozent|%|Millionen|Milliarden|Euro|Dollar|Meter|Kilometer|Grad|Stunden)"

@@ -1,0 +1,88 @@
+"""Date order, quotation marks, number formats, translated names, fragments and residue."""
+
+from tests.analysis.flags.conftest import FlagRun, kinds
+
+
+def of(found: list, subtype: str) -> list:  # type: ignore[type-arg]
+    return [k for k in kinds(found) if k[0] == subtype]
+
+
+def test_date_order(flags: FlagRun) -> None:
+    german = flags("Dezember 27, 2024\nAm 22. März 2024 und am 03/04/2024 kam es zu Protesten.")
+    english = flags("On 27. December 2024 and on December 28, 2024 protests continued.", "en")
+
+    assert of(german, "date_order") == [
+        ("date_order", "Dezember 27, 2024", "27. Dezember 2024"),
+        ("date_order", "03/04/2024", None),
+    ]
+    assert of(english, "date_order") == [("date_order", "27. December 2024", "December 27, 2024")]
+
+
+def test_quote_styles(flags: FlagRun) -> None:
+    german = flags('Er sagte „Ja“ und dann “Nein” und »Vielleicht«. Sie rief: "Gut".')
+    unbalanced = flags("Er sagte: „Das ist falsch. Dann ging er.\nSie antwortete nichts. ”")
+    english = flags("He said “yes” and then „no“ to the press.", "en")
+
+    assert list(of(german, "quote_style")) == [
+        ("quote_style", "“", None),
+        ("quote_style", "”", None),
+    ]
+    assert [k[1] for k in of(unbalanced, "quote_style")] == ["„", "”"]
+    assert [k[1] for k in of(english, "quote_style")] == ["„"]
+
+
+def test_number_formats(flags: FlagRun) -> None:
+    german = flags("Es kamen 1,250 Menschen, die Inflation lag bei 2.5 Prozent; 1.300 blieben.")
+    english = flags("Some 1.250 people came; inflation was 2,5 percent; 1,300 stayed.", "en")
+
+    assert [k[1] for k in of(german, "number_format")] == ["1,250", "2.5"]
+    assert [k[1] for k in of(english, "number_format")] == ["1.250", "2,5"]
+
+
+def test_translated_names(flags: FlagRun) -> None:
+    peers = ("Der Anschlag auf die Crocus City Hall bei Moskau forderte viele Opfer.",) * 2
+    found = flags("Nach dem Anschlag auf das Crocus-Rathaus trauerte Moskau.", peers=peers)
+
+    assert of(found, "translated_name") == [
+        ("translated_name", "Crocus-Rathaus", "Crocus City Hall")
+    ]
+
+
+def test_fragments(flags: FlagRun) -> None:
+    text = (
+        "Moskau bereitet Gespräche vor, um den Konflikt zu beenden. Konflikt.\n"
+        "Sergej Schoigu Der französische Minister äußerte sich.\n"
+        "Das würde Probleme bereiten in der Ukraine„Es wird schwer“, hieß es.\n"
+        "Das berichtete Le Monde . Das sagte die Erklärung. was von France24 gesehen wurde."
+    )
+    assert [k[1] for k in of(flags(text), "fragment")] == [
+        "Konflikt.",
+        "Schoigu Der",
+        "Ukraine„",
+        " .",
+        ". was",
+    ]
+
+
+def test_clean_german_prose_has_no_artifacts(flags: FlagRun) -> None:
+    text = (
+        "Die Zeitung Der Spiegel berichtete am 22. März 2024 über den Streik. „Wir bleiben hart“, "
+        "sagte Claus Weselsky. Rund 1.250 Züge fielen aus, 2,5 Prozent mehr als erwartet. "
+        'Die Bahn nannte den Streik "unverhältnismäßig". Z. B. in Köln standen alle Züge still.'
+    )
+    assert [f for f in flags(text) if f.type == "translation_artifact"] == []
+
+
+def test_residue(flags: FlagRun) -> None:
+    text = (
+        "00:00\nDiese Audioversion wurde künstlich generiert.\nDie Bahn streikt.\n"
+        "Abonnieren Sie unseren Newsletter\nSiehe auch: Zehn Tipps für den Urlaub\n"
+        "(Foto: dpa)\nDie GDL fordert mehr Geld."
+    )
+    assert [k[:2] for k in kinds(flags(text))] == [
+        ("audio_player", "00:00"),
+        ("audio_player", "Diese Audioversion wurde künstlich generiert."),
+        ("newsletter", "Abonnieren Sie unseren Newsletter"),
+        ("related_link", "Siehe auch: Zehn Tipps für den Urlaub"),
+        ("credit", "(Foto: dpa)"),
+    ]
