@@ -1,5 +1,6 @@
 """The `crosscheck` command: serve, migrate, ingest, openapi."""
 
+import json
 import logging
 import os
 import sys
@@ -17,6 +18,7 @@ from rich.progress import Progress
 from service import demo, files, ingest, report, scoring
 from service import reliability as sources_reliability
 from service.api.routes.score import to_response
+from service.evaluation import run as evaluation
 from service.logs import configure_logging, logging_config
 from service.main import create_app
 from service.scoring import ScoreRequest
@@ -221,6 +223,36 @@ def reliability() -> None:
     engine.dispose()
     for name, estimate in estimates.items():
         console.print(f"{estimate.reliability:5.2f}  {estimate.claims:5d} claims  {name}")
+
+
+@app.command(name="eval")
+def evaluate_flags(
+    write_set: Annotated[
+        bool, typer.Option("--write-set", help="Regenerate the labelled set from the stories.")
+    ] = False,
+    labelled: Annotated[
+        Path | None, typer.Option(help="A labelled set other than the shipped one.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Precision and recall of each flag type on the labelled set (stories with injected errors)."""
+    stories = evaluation.load_stories()
+    if write_set:
+        target = labelled or evaluation.packaged("labelled.jsonl")
+        evaluation.write_cases(evaluation.build_cases(stories), target)
+    cases = evaluation.load_cases(labelled)
+    tallies = evaluation.evaluate(cases, stories)
+    if as_json:
+        typer.echo(json.dumps(evaluation.figures(cases, tallies), indent=2))
+        return
+    clean = sum(case.perturbation is None for case in cases)
+    console.print(f"{len(cases)} cases ({clean} without injected errors)")
+    for key, tally in tallies.items():
+        style = "bold" if "/" not in key else "dim"
+        console.print(
+            f"[{style}]{key:<46} precision {tally.precision:.3f}  recall {tally.recall:.3f}  "
+            f"(tp {tally.tp}, fp {tally.fp}, fn {tally.fn})[/{style}]"
+        )
 
 
 @app.command()

@@ -280,3 +280,17 @@ ATTRIBUTIONS = (
     "a annoncé",
     "d'après",
 )
+
+# Spellings in accepted use side by side: neither is drift from the other.
+ACCEPTED_SPELLINGS = (
+    frozenset({"kiew", "kyjiw"}),
+    frozenset({"kyiv", "kiev"}),
+    frozenset({"zelensky", "zelenskyy", "zelenskiy"}),
+    frozenset({"selenskyj", "selenski"}),
+    frozenset({"odessa", "odesa"}),
+    frozenset({"charkiw", "charkow"}),
+    frozenset({"kharkiv", "kharkov"}),
+    frozenset({"dnipro", "dnjepr"}),
+    frozenset({"gaddafi", "qaddafi", "gadhafi"}),
+    frozenset({"navalny", "navalnyy"}),
+)

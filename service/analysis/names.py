@@ -7,6 +7,7 @@ transliterations of Russian and Ukrainian names; they make keys comparable, not 
 
 import re
 
+from service.analysis.lexicon import ACCEPTED_SPELLINGS
 from service.analysis.normalize import fold
 
 # Order matters: longer German/French clusters first, so that "tsch" is not read as "t" + "sch".
@@ -40,6 +41,17 @@ def name_key(name: str) -> str:
     for written, spoken in _TRANSLITERATION:
         key = key.replace(written, spoken)
     return _REPEATED.sub(r"\1", key)
+
+
+def accepted_alike(first: str, second: str) -> bool:
+    """Whether both are spellings in accepted use ("Kiew" and "Kyjiw", "Zelensky's" and
+    "Zelenskyy"), which no editor wants flagged."""
+    forms = [_POSSESSIVE.sub("", fold(word)) for word in (first, second)]
+    return any(
+        any(form in group or form.removesuffix("s") in group for form in forms[:1])
+        and any(form in group or form.removesuffix("s") in group for form in forms[1:])
+        for group in ACCEPTED_SPELLINGS
+    )
 
 
 def inflections(key: str) -> frozenset[str]:
@@ -103,7 +115,9 @@ _INFLECTIONS = ("s", "es", "n", "en", "e", "er", "ern", "em", "ens")
 
 def is_inflection(first: str, second: str) -> bool:
     """Whether one word is the other with a German ending: "Lecornus", "Moskauer", "Staaten"."""
-    a, b = fold(first).rstrip("'’"), fold(second).rstrip("'’")
+    a, b = (_POSSESSIVE.sub("", fold(word)) for word in (first, second))
+    if a == b:
+        return True
     short, long_ = sorted((a, b), key=len)
     if long_.startswith(short) and long_[len(short) :] in _INFLECTIONS:
         return True

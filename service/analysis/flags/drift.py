@@ -7,7 +7,7 @@ from collections import Counter
 from rapidfuzz import fuzz
 
 from service.analysis.flags import residue, transliteration
-from service.analysis.names import cologne_phonetic, is_inflection, name_key
+from service.analysis.names import accepted_alike, cologne_phonetic, is_inflection, name_key
 from service.analysis.normalize import fold
 from service.analysis.records import Analysis, Consensus, Flag, Mention, NameUse
 
@@ -51,7 +51,7 @@ def variants(first: str, second: str) -> bool:
     not merely inflected or accented. (Sound alone is too loose: "Wolodymyr" and "Wladimir"
     share a Cologne code and are two people.)"""
     a, b = fold(first), fold(second)
-    if a == b or a[:1] != b[:1] or is_inflection(first, second):
+    if a == b or a[:1] != b[:1] or is_inflection(first, second) or accepted_alike(first, second):
         return False
     letters = fuzz.ratio(a, b, processor=None)
     keys = fuzz.ratio(name_key(first), name_key(second), processor=None)

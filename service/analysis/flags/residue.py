@@ -22,14 +22,29 @@ KINDS = (
         r"^siehe auch\b|^mehr zum thema$|^lesen sie auch\b|^read more\b|^see also\b"
         r"|^weitere nachrichten|^related:",
     ),
-    ("credit", r"^\(?(foto|bild|titelbild|photo|image|quelle|source)\s*:"),
+    (
+        "credit",
+        r"^\(?(fotos?|bild|bildquelle|titelbild|photo|image|image credit|picture|quelle|source"
+        r"|credit)\s*:",
+    ),
     (
         "boilerplate",
         r"finden sie alle .* informationen|wählen sie die themen|^mehr infos$|^anzeige$"
         r"|^werbung$|^advertisement$",
     ),
 )
+# On short lines (a player button, a paywall teaser), a single word gives residue away.
+SHORT_LINE_WORDS = 10
+SHORT_LINE_KINDS = (
+    ("audio_player", r"\b(anhören|vorlesen|vorgelesen|zuhören|audio|listen|podcast)\b"),
+    (
+        "newsletter",
+        r"\b(abonnieren|abonnement|abo|registrieren|anmelden|weiterlesen|subscribe|subscription"
+        r"|sign up|unlimited access|log in|einloggen)\b",
+    ),
+)
 _PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in KINDS)
+_SHORT_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in SHORT_LINE_KINDS)
 MESSAGES = {
     "audio_player": "Text of an audio player, not of the article.",
     "newsletter": "A newsletter or subscription box, not part of the article.",
@@ -41,7 +56,8 @@ MESSAGES = {
 
 def kind_of(line: str) -> str | None:
     folded = line.casefold().strip()
-    return next((kind for kind, pattern in _PATTERNS if pattern.search(folded)), None)
+    patterns = _PATTERNS + (_SHORT_PATTERNS if len(folded.split()) <= SHORT_LINE_WORDS else ())
+    return next((kind for kind, pattern in patterns if pattern.search(folded)), None)
 
 
 def within_residue(text: str, index: int) -> bool:

@@ -27,7 +27,8 @@ TRANSLATIONS = {
     "krankenhaus": ("hospital",),
     "einkaufszentrum": ("mall", "shopping center", "shopping centre"),
 }
-_NAME_AND_WORD = re.compile(r"\b([A-ZÄÖÜ][\w]+)[- ]([A-ZÄÖÜ][a-zäöüß]+)\b")
+# A lookahead, so that overlapping pairs are all seen ("Am Trafalgar-Platz").
+_NAME_AND_WORD = re.compile(r"(?=\b(([A-ZÄÖÜ]\w+)[- ]([A-ZÄÖÜ][a-zäöüß]+))\b)")
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
@@ -38,7 +39,7 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
             phrases.setdefault(fold(head), []).append((use, fold(rest)))
     flags = []
     for match in _NAME_AND_WORD.finditer(text):
-        head, word = match.groups()
+        _, head, word = match.groups()
         translated = TRANSLATIONS.get(word.lower(), ())
         for use, rest in phrases.get(fold(head), ()):
             if rest in translated:
@@ -48,14 +49,15 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
 
 
 def _flag(match: re.Match[str], expected: str, sources: tuple[str, ...]) -> Flag:
+    found = match.group(1)
     return Flag(
         "translation_artifact",
         "translated_name",
-        match.start(),
-        match.end(),
-        match.group(),
+        match.start(1),
+        match.end(1),
+        found,
         expected,
         0.85,
-        f"“{match.group()}” looks like a word-by-word translation of the name “{expected}”.",
+        f"“{found}” looks like a word-by-word translation of the name “{expected}”.",
         sources,
     )
