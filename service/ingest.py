@@ -20,8 +20,9 @@ from pydantic import (
 )
 from sqlmodel import Session
 
-from service.analysis.normalize import content_hash, normalize_text
+from service.analysis.normalize import SURROGATE, content_hash, normalize_text
 from service.analysis.pipeline import analyze
+from service.analysis.records import Analysis
 from service.errors import InvalidInput, TextTooLong
 from service.language import detect_language
 from service.settings import Settings
@@ -36,7 +37,9 @@ _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 def _nonblank(value: str) -> str:
     if not is_visible(value):
         raise ValueError("must contain more than whitespace and invisible characters")
-    return value
+    # Lone surrogates (from JSON escapes) cannot be encoded; one replacement character each
+    # keeps every offset into the text as the client counts it.
+    return SURROGATE.sub("\ufffd", value)
 
 
 def is_visible(value: str) -> bool:
@@ -66,9 +69,12 @@ def as_utc(value: datetime | None) -> datetime | None:
         raise ValueError("the time lies outside the range of dates that can be stored") from exc
 
 
-def _language_code(value: str | None) -> str | None:
-    """ "DE", "de-DE" and "de_AT" are all German: keep the primary subtag in lower case."""
-    return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower() if value else value
+def _language_code(value: object) -> object:
+    """ "DE", "de-DE" and "de_AT" are all German: keep the primary subtag in lower case.
+    Anything but a string is left for the type check to reject."""
+    if not isinstance(value, str) or not value:
+        return value
+    return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
 
 
 # Field types shared by every request that carries an article.
@@ -127,20 +133,26 @@ def source_from_host(host: str) -> str:
     return host.removeprefix("www.")
 
 
-def prepare(item: ArticleCreate, settings: Settings) -> NewArticle:
-    """Check the limits and normalise the submitted article into what the store keeps."""
+def check_length(what: str, text: str, limit: int) -> None:
+    """Refuse normalised text over its limit (the same count for storing and scoring)."""
+    length = len(text.strip())
+    if length > limit:
+        raise TextTooLong(
+            f"{what} has {length} characters; the limit is {limit}",
+            details={"limit": limit, "length": length},
+        )
+
+
+def prepare(
+    item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
+) -> NewArticle:
+    """Check the limits and normalise the submitted article into what the store keeps.
+    `analysis` may be passed when the caller already analysed exactly this normalised text."""
     text = normalize_text(item.text)
-    if len(text) > settings.max_text_chars:
-        raise TextTooLong(
-            f"text has {len(text)} characters; the limit is {settings.max_text_chars}",
-            details={"limit": settings.max_text_chars, "length": len(text)},
-        )
+    check_length("text", text, settings.max_text_chars)
     title = normalize_text(item.title) if item.title else None
-    if title and len(title) > settings.max_title_chars:
-        raise TextTooLong(
-            f"title has {len(title)} characters; the limit is {settings.max_title_chars}",
-            details={"limit": settings.max_title_chars, "length": len(title)},
-        )
+    if title:
+        check_length("title", title, settings.max_title_chars)
     url = canonical_url(item.url) if item.url else None
     if url and len(url) > MAX_URL_CHARS:
         raise InvalidInput(
@@ -148,12 +160,12 @@ def prepare(item: ArticleCreate, settings: Settings) -> NewArticle:
             details={"limit": MAX_URL_CHARS, "length": len(url)},
         )
     source = item.source or source_from_host(item.url.host)  # type: ignore[union-attr]
-    language = item.language or detect_language(text)
+    language = item.language or (analysis.language if analysis else None) or detect_language(text)
     return NewArticle(
         source=source,
         text=text,
         content_hash=content_hash(text),
-        analysis=analyze(text, language),
+        analysis=analysis or analyze(text, language),
         title=title or None,
         url=url,
         language=language,
@@ -162,10 +174,10 @@ def prepare(item: ArticleCreate, settings: Settings) -> NewArticle:
 
 
 def store_article(
-    session: Session, item: ArticleCreate, settings: Settings
+    session: Session, item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
 ) -> tuple[Article, bool]:
     """Store one article and commit; returns the row and whether it was new."""
-    article, created = repository.add_article(session, article=prepare(item, settings))
+    article, created = repository.add_article(session, article=prepare(item, settings, analysis))
     session.commit()
     return article, created
 

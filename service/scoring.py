@@ -1,16 +1,15 @@
 """Scoring an article against the store: the glue between the HTTP/CLI request, the store and
 the pure pipeline in `service.analysis`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlmodel import Session
 
 from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
 from service.analysis.pipeline import analyze, score
 from service.analysis.records import Analysis, Candidate, Report
-from service.errors import TextTooLong
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
@@ -39,7 +38,15 @@ class ScoreRequest(BaseModel):
     published_at: ingest.UtcDatetime = Field(
         default=None, description="Publication time; peers are sought around it."
     )
-    store: bool = Field(default=False, description="Also store the article (as `POST /articles`).")
+    store: StrictBool = Field(
+        default=False, description="Also store the article (as `POST /articles`)."
+    )
+
+    @model_validator(mode="after")
+    def _storable(self) -> "ScoreRequest":
+        if self.store and self.source_name() is None:
+            raise ValueError("`store` needs `source`, or a `url` that names a host")
+        return self
 
     def source_name(self) -> str | None:
         if self.source:
@@ -63,6 +70,7 @@ class Scored:
     offsets: tuple[int, ...]
     source: SourceRating
     peers: dict[int, StoredPeer]
+    analysis: Analysis | None = None  # of the text as stored, when storing can reuse it
     stored: ingest.ItemResult | None = None
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
@@ -70,12 +78,9 @@ class Scored:
 
 
 def score_text(session: Session, request: ScoreRequest, settings: Settings) -> Scored:
+    """Score the request against the store; reads only."""
     normalized, offsets = normalize_with_offsets(request.text)
-    if len(normalized) > settings.max_text_chars:
-        raise TextTooLong(
-            f"text has {len(normalized)} characters; the limit is {settings.max_text_chars}",
-            details={"limit": settings.max_text_chars, "length": len(normalized)},
-        )
+    ingest.check_length("text", normalized, settings.max_text_chars)
     analysis = analyze(normalized, request.language or detect_language(normalized))
     source = request.source_name()
     url = ingest.canonical_url(request.url) if request.url else None
@@ -91,7 +96,6 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
         weights=weights(ratings, settings),
         thresholds=settings.thresholds,
     )
-    stored = _store(session, request, settings) if request.store else None
     reliability, prior = ratings.get(source or "", (None, None))
     return Scored(
         report,
@@ -99,8 +103,19 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
         offsets,
         SourceRating(source, reliability, prior),
         {peer.article_id: peer for peer in peers},
-        stored,
+        analysis if normalized == normalized.strip() else None,
     )
+
+
+def store_scored(
+    session: Session, request: ScoreRequest, scored: Scored, settings: Settings
+) -> Scored:
+    """Store the scored article (reusing its analysis where the texts agree) and commit."""
+    fields = request.model_dump(exclude={"store"}, exclude_none=True)
+    item = ingest.ArticleCreate.model_validate({**fields, "source": request.source_name()})
+    article, created = ingest.store_article(session, item, settings, scored.analysis)
+    stored = ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)
+    return replace(scored, stored=stored)
 
 
 def find_peers(
@@ -151,10 +166,3 @@ def candidate(peer: StoredPeer) -> Candidate:
         peer.content_hash,
         published,
     )
-
-
-def _store(session: Session, request: ScoreRequest, settings: Settings) -> ingest.ItemResult:
-    fields = request.model_dump(exclude={"store"}, exclude_none=True)
-    item = ingest.ArticleCreate.model_validate({**fields, "source": request.source_name()})
-    article, created = ingest.store_article(session, item, settings)
-    return ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)

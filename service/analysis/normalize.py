@@ -6,13 +6,13 @@ import unicodedata
 
 # C0/C1 controls other than tab and newline: invisible, and PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
     """NFC, Unix newlines, no control characters or lone surrogates, no outer whitespace."""
-    text = _SURROGATE.sub("\ufffd", text)
+    text = SURROGATE.sub("\ufffd", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text).strip()
@@ -51,7 +51,7 @@ def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _clean_run(run: str) -> str:
-    run = _SURROGATE.sub("\ufffd", run)
+    run = SURROGATE.sub("\ufffd", run)
     return unicodedata.normalize("NFC", _CONTROL.sub("", run))
 
 

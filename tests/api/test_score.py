@@ -194,3 +194,44 @@ def test_flags_come_with_offsets_evidence_and_lower_the_score(client: TestClient
     for flag in report["flags"]:
         assert drifted[flag["start"] : flag["end"]] == flag["found"]
     assert report["score"] < clean["score"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "Putin sagte am Montag in Moskau, 5 Menschen seien gestorben.", "store": True},
+        {"text": "Ein Text.", "store": "yes"},
+        {"text": "Ein Text.", "store": 1},
+        {"text": "Ein Text.", "language": 5},
+        {"text": "Ein Text.", "language": ["de"]},
+    ],
+)
+def test_requests_that_once_crashed_are_422(client: TestClient, body: Any) -> None:
+    response = client.post("/score", json=body)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_lone_surrogates_are_replaced_keeping_offsets(client: TestClient) -> None:
+    body = (
+        b'{"text": "Wladimir Putin sagte am Montag \\ud800 in Moskau, 5 Menschen seien gestorben."}'
+    )
+
+    response = client.post("/score", content=body, headers={"content-type": "application/json"})
+
+    assert response.status_code == 200
+    (claim,) = response.json()["claims"]
+    assert (
+        claim["text"]
+        == "Wladimir Putin sagte am Montag \ufffd in Moskau, 5 Menschen seien gestorben."
+    )
+    assert (claim["start"], claim["end"]) == (0, len(claim["text"]))
+
+
+def test_a_bad_language_in_a_batch_rejects_only_its_item(client: TestClient) -> None:
+    items = [{"source": "a", "text": "Gut.", "language": 5}, {"source": "a", "text": "Auch gut."}]
+
+    result = client.post("/articles/batch", json={"items": items}).json()
+
+    assert (result["created"], result["rejected"]) == (1, 1)

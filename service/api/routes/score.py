@@ -37,8 +37,14 @@ Model = TypeVar("Model", bound=BaseModel)
 def score(body: ScoreRequest, request: Request, settings: SettingsDep) -> ScoreResponse:
     """Find the stored articles of other outlets that report the same story and judge each claim
     of the article against them. Nothing is stored unless `store` is true."""
-    with session_scope(request.app.state.engine, write=body.store) as session:
-        return to_response(scoring.score_text(session, body, settings))
+    engine = request.app.state.engine
+    with session_scope(engine) as session:
+        scored = scoring.score_text(session, body, settings)
+    if body.store:
+        # A write transaction of its own, after scoring: the write lock is held for the insert only.
+        with session_scope(engine, write=True) as session:
+            scored = scoring.store_scored(session, body, scored, settings)
+    return to_response(scored)
 
 
 def to_response(scored: Scored) -> ScoreResponse:
