@@ -39,6 +39,7 @@ NOT_NAMES = frozenset(
     Doch Nun So Wie Wenn Weil Dass Dies Diese Dieser Dieses Mehr Nicht Noch Nur Seit Laut Zugleich
     Zudem Trotz Während Wegen Heute Gestern Morgen Bereits Herr Frau Präsident Präsidentin Minister
     Ministerin Kanzler Kanzlerin Bürgermeister Bürgermeisterin Chef Chefin Staatschef Regierungschef
+    Rund Etwa Fast Knapp Mindestens Insgesamt Bisher Laut Zufolge
     The A An He She It They We I You This That These Those His Her Its Their In On At For From With
     By After Before But And Or If When While As Mr Mrs Ms Dr President Minister Mayor Chancellor
     Le La Les Un Une Il Elle Ils Elles Nous Vous Dans Pour Avec Sur Par Selon Mais Et""".split()

@@ -21,7 +21,7 @@ ANALYSIS_VERSION = 2
 def analyze(text: str, language: str | None) -> Analysis:
     """Analyse normalised text once: what is stored with an article and compared as a peer."""
     sentences = split_sentences(text)
-    claims = extract_claims(text, sentences, language)
+    claims = extract_claims(text, sentences)
     mentions = tuple(m for sentence in sentences for m in find_mentions(text, sentence))
     name_keys = tuple(sorted({mention.key for claim in claims for mention in claim.mentions}))
     return Analysis(language, sentences, claims, name_keys, content_terms(text), mentions)

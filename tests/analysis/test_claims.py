@@ -6,7 +6,7 @@ from service.analysis.sentences import split_sentences
 
 
 def claims(text: str, language: str = "de") -> list[Claim]:
-    found = extract_claims(text, split_sentences(text), language)
+    found = extract_claims(text, split_sentences(text))
     assert all(text[c.start : c.end] == c.text for c in found)
     return list(found)
 
@@ -31,7 +31,7 @@ def test_number_formats_and_approximations() -> None:
     english = only("About 1,250 passengers waited 2.5 hours for the trains.", "en")
 
     assert [(q.value, q.unit, q.approximate) for q in german.quantities] == [
-        (80.0, "percent", True),
+        (80.0, "percent:zug", True),
         (1250.0, "fahrgast", False),
         (2.5, "stund", False),
     ]
