@@ -39,7 +39,8 @@ def recompute(
     )
     repository.save_reliability(
         session,
-        estimates={name: (e.reliability, e.claims) for name, e in estimates.items()},
+        # A source none of whose claims could be checked has learned nothing.
+        estimates={n: (e.reliability, e.claims) for n, e in estimates.items() if e.claims > 0},
         at=datetime.now(UTC),
     )
     session.commit()
@@ -72,7 +73,7 @@ def _checks_of(session: Session, article: repository.StoredPeer, settings: Setti
         own_source=article.source,
         own_hash=article.content_hash,
         published_at=candidate(article).published_at,
-        weights=weights(ratings, settings),
+        weights=weights(ratings),
         thresholds=settings.thresholds,
     )
     sources = {voice.id: voice.sources for voice in report.voices}

@@ -1,6 +1,7 @@
 """Scoring an article against the store: the glue between the HTTP/CLI request, the store and
 the pure pipeline in `service.analysis`."""
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool, model_validator
@@ -93,7 +94,7 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
         own_source=source,
         own_hash=content_hash(normalized),
         published_at=request.published_at.timestamp() if request.published_at else None,
-        weights=weights(ratings, settings),
+        weights=weights(ratings),
         thresholds=settings.thresholds,
     )
     reliability, prior = ratings.get(source or "", (None, None))
@@ -140,19 +141,19 @@ def query_terms(analysis: Analysis) -> list[str]:
     numbers = [
         q.text for claim in analysis.claims for q in claim.quantities if q.text[:1].isdigit()
     ]
-    frequent = sorted(set(analysis.terms), key=lambda t: (-analysis.terms.count(t), t))
+    counts = Counter(analysis.terms)
+    frequent = sorted(counts, key=lambda term: (-counts[term], term))[:_QUERY_TERMS]
     ordered = dict.fromkeys([*names, *keys, *numbers, *frequent])
     return list(ordered)[:_QUERY_TERMS]
 
 
-def weights(
-    ratings: dict[str, tuple[float | None, float | None]], settings: Settings
-) -> dict[str, float]:
-    """What a source's voice weighs: learned reliability, else its prior, else the default."""
-    default = settings.thresholds.default_reliability
+def weights(ratings: dict[str, tuple[float | None, float | None]]) -> dict[str, float]:
+    """What each rated source's voice weighs: learned reliability, else its prior. Sources
+    without either are left out (the pipeline gives them the default weight)."""
     return {
-        name: learned if learned is not None else prior if prior is not None else default
+        name: learned if learned is not None else prior
         for name, (learned, prior) in ratings.items()
+        if learned is not None or prior is not None
     }
 
 

@@ -13,14 +13,12 @@ NEUTRAL = 0.5
 def judge_claim(
     claim: Claim, judgements: list[Judgement], voices: tuple[Voice, ...], thresholds: Thresholds
 ) -> ClaimResult:
-    weight = {voice.id: voice.weight for voice in voices}
-    supporting = sum(weight[j.voice] for j in judgements if j.stance == "supports")
-    contradicting = sum(weight[j.voice] for j in judgements if j.stance == "contradicts")
-    if supporting + contradicting == 0:
+    sides = [j for j in judgements if j.stance in ("supports", "contradicts")]
+    if not sides:
         verdict: Verdict = "unverified"
         agreement = NEUTRAL
     else:
-        agreement = supporting / (supporting + contradicting)
+        agreement = _weighted_share(sides, {voice.id: voice.weight for voice in voices})
         verdict = _verdict(agreement, thresholds)
     evidence = tuple(
         Evidence(
@@ -39,6 +37,14 @@ def judge_claim(
 
 
 _STANCE_ORDER = {"contradicts": 0, "supports": 1, "related": 2}
+
+
+def _weighted_share(sides: list[Judgement], weight: dict[int, float]) -> float:
+    """Share of the weight on the supporting side; by head count when no voice has weight."""
+    total = sum(weight[j.voice] for j in sides)
+    if total == 0:
+        return sum(j.stance == "supports" for j in sides) / len(sides)
+    return sum(weight[j.voice] for j in sides if j.stance == "supports") / total
 
 
 def _verdict(agreement: float, thresholds: Thresholds) -> Verdict:
@@ -69,7 +75,7 @@ CONFLICT_WEIGHT = 2.0
 def article_score(results: tuple[ClaimResult, ...], *, prior_claims: float = 1.0) -> float:
     """Weighted mean agreement of the claims the peers address, pulled towards neutral when few."""
     weighted = [
-        (CONFLICT_WEIGHT if r.conflicts else 1.0, r.agreement)
+        (CONFLICT_WEIGHT if r.verdict == "contradicted" else 1.0, r.agreement)
         for r in results
         if r.verdict != "unverified"
     ]

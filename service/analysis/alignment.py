@@ -1,21 +1,55 @@
 """Claim alignment: each claim against the closest statements of each voice, slot by slot.
 
 A voice contradicts a claim when a number counting the same thing differs, a full date differs,
-or a near-identical statement is negated where the claim is not (and no different speaker is
-quoted). It supports a claim when its statement is close and nothing conflicts, or when a slot
-agrees. Death and injury tolls are compared across the whole story, since a toll is reported in
-sentences worded very differently ("Dabei wurden 144 Menschen getötet" / "kamen 145 ums Leben").
+or a near-identical statement is negated where the claim is not (unless two different speakers
+are quoted). It supports a claim when its statement is close and nothing conflicts, or when a
+slot agrees. Death and injury tolls are compared beyond close statements, since a toll is
+reported in sentences worded very differently ("Dabei wurden 144 Menschen getötet" / "kamen 145
+ums Leben"), but only about the same event (a shared name around both sentences) and only
+like for like (a running total "seit Kriegsbeginn" is not the toll of one attack).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from service.analysis.names import is_inflection, same_name
+from service.analysis.normalize import fold
 from service.analysis.params import Thresholds
-from service.analysis.records import Claim, Conflict, Peer, Quantity, Stance, Voice
+from service.analysis.records import (
+    Analysis,
+    Claim,
+    Conflict,
+    DateRef,
+    Peer,
+    Quantity,
+    Stance,
+    Voice,
+)
 from service.analysis.similarity import char_vectors, claim_similarity, cosine
 
 _STORY_WIDE_UNITS = frozenset({"death", "injured"})
+# Running totals ("seit Kriegsbeginn 200 Tote") are not the toll of one event. Not "seit"
+# alone: "der tödlichste Angriff seit Jahrzehnten" qualifies the attack, not the count.
+_CUMULATIVE = (
+    "seit beginn",
+    "seit dem beginn",
+    "seit kriegsbeginn",
+    "seit anfang",
+    "seit ausbruch",
+    "insgesamt",
+    "bislang",
+    "bisher",
+    "since the start",
+    "since the beginning",
+    "since the war",
+    "since the invasion",
+    "in total",
+    "so far",
+    "a total of",
+    "depuis le debut",
+    "au total",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +66,34 @@ class Judgement:
 
 @dataclass(frozen=True, slots=True)
 class _Statement:
+    """A peer's claim, with the names around it and all the names of its article."""
+
     peer: Peer
     claim: Claim
+    anchors: frozenset[str]
+    names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """A claim being judged, with the names around it (its sentence and the one before) and
+    all the names of its article."""
+
+    claim: Claim
+    anchors: frozenset[str]
+    names: frozenset[str]
 
 
 def align(
-    claims: tuple[Claim, ...],
-    peers: tuple[Peer, ...],
-    voices: tuple[Voice, ...],
-    thresholds: Thresholds,
+    article: Analysis, peers: tuple[Peer, ...], voices: tuple[Voice, ...], thresholds: Thresholds
 ) -> list[list[Judgement]]:
-    """For every claim, the judgement of every voice that addresses it."""
-    statements = [_Statement(peer, claim) for peer in peers for claim in peer.analysis.claims]
+    """For every claim of `article`, the judgement of every voice that addresses it."""
+    claims = article.claims
+    statements = [
+        _Statement(peer, claim, anchors, _names(peer.analysis))
+        for peer in peers
+        for claim, anchors in zip(peer.analysis.claims, anchor_keys(peer.analysis), strict=True)
+    ]
     if not claims or not statements:
         return [[] for _ in claims]
     lexical = cosine(
@@ -54,7 +104,8 @@ def align(
         for voice in voices
     }
     judgements: list[list[Judgement]] = []
-    for i, claim in enumerate(claims):
+    for i, (claim, anchors) in enumerate(zip(claims, anchor_keys(article), strict=True)):
+        context = _Context(claim, anchors, _names(article))
         row = []
         for voice in voices:
             indices = by_voice[voice.id]
@@ -64,11 +115,28 @@ def align(
                     for j in indices
                 ]
             )
-            judgement = _judge(claim, voice.id, [statements[j] for j in indices], sims, thresholds)
+            judgement = _judge(
+                context, voice.id, [statements[j] for j in indices], sims, thresholds
+            )
             if judgement is not None:
                 row.append(judgement)
         judgements.append(row)
     return judgements
+
+
+def _names(analysis: Analysis) -> frozenset[str]:
+    return frozenset(m.key for m in analysis.mentions)
+
+
+def anchor_keys(analysis: Analysis) -> list[frozenset[str]]:
+    """For each claim, the name keys of its sentence and the sentence before it."""
+    starts = [s.start for s in analysis.sentences]
+    anchors = []
+    for claim in analysis.claims:
+        index = max(0, np.searchsorted(starts, claim.start, side="right") - 2)
+        begin = analysis.sentences[index].start if analysis.sentences else claim.start
+        anchors.append(frozenset(m.key for m in analysis.mentions if begin <= m.start < claim.end))
+    return anchors
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +148,18 @@ class _Slot:
 
 
 def _judge(
-    claim: Claim, voice: int, statements: list[_Statement], sims: np.ndarray, thresholds: Thresholds
+    context: _Context,
+    voice: int,
+    statements: list[_Statement],
+    sims: np.ndarray,
+    thresholds: Thresholds,
 ) -> Judgement | None:
     if not statements:
         return None
+    claim = context.claim
     best = int(np.argmax(sims))
-    slots = [_compare_quantity(q, statements, sims, thresholds) for q in claim.quantities]
-    slots.append(_compare_dates(claim, statements, sims, thresholds))
+    slots = [_compare_quantity(context, q, statements, sims, thresholds) for q in claim.quantities]
+    slots.append(_compare_dates(context, statements, sims, thresholds))
     slots.append(_compare_negation(claim, best, statements[best], float(sims[best]), thresholds))
     compared = [slot for slot in slots if slot is not None]
     conflicting = [slot for slot in compared if slot.conflict is not None]
@@ -96,7 +169,9 @@ def _judge(
         anchor = conflicting[0].index
     elif compared:
         stance, anchor = "supports", compared[0].index
-    elif sims[best] >= thresholds.support_similarity:
+    elif sims[best] >= thresholds.support_similarity and _about_the_same(
+        context, statements[best], float(sims[best]), thresholds
+    ):
         stance, anchor = "supports", best
     elif sims[best] >= thresholds.related_similarity:
         stance, anchor = "related", best
@@ -113,20 +188,44 @@ def _judge(
     )
 
 
+def _about_the_same(
+    context: _Context, statement: _Statement, similarity: float, thresholds: Thresholds
+) -> bool:
+    """The same event: when both name places or people around them, each side's names occur
+    in the other's article ("Moskauer" counts for "Moskau"); when either names none, close
+    wording. Two floods in two towns are worded alike but name different towns."""
+    if context.anchors and statement.anchors:
+        return _shares(context.anchors, statement.names) and _shares(
+            statement.anchors, context.names
+        )
+    return similarity >= thresholds.related_similarity
+
+
+def _shares(keys: frozenset[str], names: frozenset[str]) -> bool:
+    return any(same_name(a, b) or is_inflection(a, b) for a in keys for b in names)
+
+
 def _compare_quantity(
-    quantity: Quantity, statements: list[_Statement], sims: np.ndarray, thresholds: Thresholds
+    context: _Context,
+    quantity: Quantity,
+    statements: list[_Statement],
+    sims: np.ndarray,
+    thresholds: Thresholds,
 ) -> _Slot | None:
     """Agreement with the closest statement counting the same thing, or a conflict with it."""
     if not quantity.unit:
         return None
     story_wide = quantity.unit in _STORY_WIDE_UNITS
+    cumulative = _cumulative(context.claim.text)
     matches = sorted(
         (
             (float(sims[j]), j, other)
             for j, statement in enumerate(statements)
             for other in statement.claim.quantities
             if other.unit == quantity.unit
+            and _about_the_same(context, statement, float(sims[j]), thresholds)
             and (story_wide or sims[j] >= thresholds.related_similarity)
+            and _cumulative(statement.claim.text) == cumulative
         ),
         key=lambda match: (-match[0], match[1]),
     )
@@ -135,33 +234,65 @@ def _compare_quantity(
     for _, j, other in matches:
         if _same_value(quantity, other, thresholds):
             return _Slot(j)
-    _, j, expected = matches[0]
+    _, j, _ = matches[0]
+    expected = _counterpart(quantity, context.claim, statements[j].claim)
     return _Slot(j, Conflict("number", _format(quantity.value), _format(expected.value), ()))
 
 
+def _counterpart(quantity: Quantity, claim: Claim, statement: Claim) -> Quantity:
+    """The statement's number that stands where the claim's does: the same rank among numbers
+    of the same unit ("31 drones, 29 of them" against "31 drones, 28 of them"), else the
+    nearest in value."""
+    ours = [q for q in claim.quantities if q.unit == quantity.unit]
+    theirs = [q for q in statement.quantities if q.unit == quantity.unit]
+    if len(ours) == len(theirs):
+        return theirs[ours.index(quantity)]
+    return min(theirs, key=lambda q: abs(q.value - quantity.value))
+
+
 def _compare_dates(
-    claim: Claim, statements: list[_Statement], sims: np.ndarray, thresholds: Thresholds
+    context: _Context, statements: list[_Statement], sims: np.ndarray, thresholds: Thresholds
 ) -> _Slot | None:
-    """Full dates (day and month) of close statements: the same day agrees, another conflicts."""
-    for date in (d for d in claim.dates if d.day and d.month):
+    """Full dates (day and month) about the same event: the same day agrees, another conflicts."""
+    outcome: _Slot | None = None
+    for date in (d for d in context.claim.dates if d.day and d.month):
         close = sorted(
             (
                 (float(sims[j]), j, other)
                 for j, statement in enumerate(statements)
                 for other in statement.claim.dates
-                if other.day and other.month and sims[j] >= thresholds.support_similarity
+                if other.day
+                and other.month
+                and sims[j] >= thresholds.related_similarity
+                and _about_the_same(context, statement, float(sims[j]), thresholds)
             ),
             key=lambda match: (-match[0], match[1]),
         )
         if not close:
             continue
-        for _, j, other in close:
-            if (other.day, other.month) == (date.day, date.month):
-                return _Slot(j)
-        _, j, expected = close[0]
-        found, wanted = f"{date.day}.{date.month}.", f"{expected.day}.{expected.month}."
-        return _Slot(j, Conflict("date", found, wanted, ()))
-    return None
+        same = [j for _, j, other in close if _same_day(date, other)]
+        if not same:
+            _, j, expected = close[0]
+            found, wanted = _format_date(date), _format_date(expected)
+            return _Slot(j, Conflict("date", found, wanted, ()))
+        outcome = outcome or _Slot(same[0])
+    return outcome
+
+
+def _same_day(first: DateRef, second: DateRef) -> bool:
+    if (first.day, first.month) != (second.day, second.month):
+        return False
+    return first.year is None or second.year is None or first.year == second.year
+
+
+def _format_date(date: DateRef) -> str:
+    text = f"{date.day}.{date.month}."
+    return f"{text}{date.year}" if date.year else text
+
+
+def _cumulative(text: str) -> bool:
+    folded = f" {fold(text)} "
+    return any(cue in folded for cue in _CUMULATIVE)
 
 
 def _compare_negation(
@@ -171,10 +302,23 @@ def _compare_negation(
     other = statement.claim
     if similarity < thresholds.negation_similarity or claim.negated == other.negated:
         return None
-    if claim.attribution and other.attribution and claim.attribution != other.attribution:
+    if _different_speakers(claim.attribution, other.attribution):
         return None  # "Moscow said X" and "Paris denied X" report two statements, both true
     found, expected = ("negated", "affirmed") if claim.negated else ("affirmed", "negated")
     return _Slot(index, Conflict("negation", found, expected, ()))
+
+
+def _different_speakers(first: str | None, second: str | None) -> bool:
+    """Both statements name who said them, and not the same one: another institution, or the
+    same kind qualified differently ("russisch ministerium" / "franzosisch ministerium"). An
+    unqualified "ministry" may be either, so it is no proof of two speakers."""
+    if not first or not second:
+        return False
+    *first_qualifiers, first_head = first.split()
+    *second_qualifiers, second_head = second.split()
+    if first_head != second_head:
+        return True
+    return bool(first_qualifiers and second_qualifiers and first_qualifiers != second_qualifiers)
 
 
 def _same_value(first: Quantity, second: Quantity, thresholds: Thresholds) -> bool:

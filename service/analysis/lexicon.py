@@ -47,7 +47,8 @@ NOT_NAMES = frozenset(
 
 # German nouns and noun phrases: after these a capitalised word is a common noun, not a name.
 DETERMINERS = frozenset(
-    """der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins kein
+    """der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins ums
+    aufs durchs fürs übers unters vors kein
     keine keinen keinem keiner sein seine seinem seinen seiner ihr ihre ihrem ihren ihrer dieser
     diese dieses diesem diesen jeder jede jedes jedem jeden alle allen mehrere viele einige zwei
     drei vier fünf the a an""".split()

@@ -48,7 +48,7 @@ def score(
         thresholds=thresholds,
     )
     grouped, voices = group_voices(peers, weights, thresholds)
-    judgements = align(analysis.claims, grouped, voices, thresholds)
+    judgements = align(analysis, grouped, voices, thresholds)
     results = tuple(
         judge_claim(claim, claim_judgements, voices, thresholds)
         for claim, claim_judgements in zip(analysis.claims, judgements, strict=True)

@@ -10,7 +10,11 @@ def group_voices(
     weights: dict[str, float],
     thresholds: Thresholds,
 ) -> tuple[tuple[Peer, ...], tuple[Voice, ...]]:
-    """Assign every peer to a voice; a voice weighs as much as its most reliable source."""
+    """Assign every peer to a voice; a voice weighs as much as its most reliable rated source.
+
+    `weights` holds only sources with a learned or given rating. Unrated sources count only in
+    a voice of unrated sources: ten unknown sites reprinting a dispatch must not lend it more
+    weight than its rated publisher has."""
     parent = list(range(len(peers)))
 
     def root(index: int) -> int:
@@ -52,5 +56,6 @@ def _voice(
     number: int, members: list[Peer], weights: dict[str, float], thresholds: Thresholds
 ) -> Voice:
     sources = tuple(sorted({p.source for p in members}))
-    weight = max(weights.get(source, thresholds.default_reliability) for source in sources)
+    rated = [weights[source] for source in sources if source in weights]
+    weight = max(rated) if rated else thresholds.default_reliability
     return Voice(number, tuple(p.article_id for p in members), sources, round(weight, 4))

@@ -90,3 +90,25 @@ def test_residue_patterns() -> None:
     assert is_residue("Siehe auch  Retter in Hongkong suchen nach der Besatzung")
     assert is_residue("(Foto: picture alliance / Russian Look)")
     assert not is_residue("Die Polizei sah auch Schäden an der Fassade.")
+
+
+def test_quantities_a_review_found_misread() -> None:
+    drones = only("Russia launched 31 drones and 29 of them were shot down.", "en")
+    years = only("Rund 2000 Soldaten und 1999 Menschen kamen 2024 nach Berlin.")
+    may = only("Officials said 28 may have been shot down near Kyiv.", "en")
+    decimal = only("Der Etat wuchs um 1.5 Millionen Euro, die Inflation um 2,5 Prozent.")
+
+    assert [(q.value, q.unit) for q in drones.quantities] == [(31.0, "drone"), (29.0, "drone")]
+    assert [(q.value, q.unit) for q in years.quantities] == [
+        (2000.0, "soldier"),
+        (1999.0, "person"),
+    ]
+    assert [d.year for d in years.dates] == [2024]
+    assert may.dates == ()
+    assert [q.value for q in may.quantities] == [28.0]
+    assert [q.value for q in decimal.quantities] == [1_500_000.0, 2.5]
+
+
+def test_opinion_is_not_a_claim_but_a_short_figure_is() -> None:
+    assert claims("Selenskyj hat völlig recht, wenn er mehr Patriot-Systeme fordert.") == []
+    assert [c.text for c in claims("He was 48.", "en")] == ["He was 48."]

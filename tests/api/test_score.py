@@ -235,3 +235,98 @@ def test_a_bad_language_in_a_batch_rejects_only_its_item(client: TestClient) -> 
     result = client.post("/articles/batch", json={"items": items}).json()
 
     assert (result["created"], result["rejected"]) == (1, 1)
+
+
+def test_reprints_under_unrated_sources_do_not_outweigh_their_rated_publisher(
+    client: TestClient, settings: Settings
+) -> None:
+    from service.store import repository
+    from service.store.db import session_scope
+
+    farm = "Vier Menschen sind in Passau bei der Flut gestorben, sagte Jürgen Dupper."
+    store(client, "farm.example", farm)
+    for source, text in ENGLISH:
+        store(client, source, text)
+    with session_scope(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        repository.set_priors(session, priors={"farm.example": 0.1})
+        session.commit()
+    draft = "In Passau sind vier Menschen bei der Flut gestorben, sagte Jürgen Dupper am Montag."
+    before = claim_with(client.post("/score", json={"text": draft}).json(), "vier Menschen")
+
+    for number in range(45):
+        store(client, f"reprint-{number}.example", farm)
+    report = client.post("/score", json={"text": draft}).json()
+    after = claim_with(report, "vier Menschen")
+
+    assert after["agreement"] == before["agreement"]
+    assert {p["source"] for p in report["peers"]} >= {s for s, _ in ENGLISH}
+
+
+def test_tolls_of_other_events_and_running_totals_are_not_compared(client: TestClient) -> None:
+    store(client, "a.example", "Bei dem Hochwasser in Passau sind 7 Menschen gestorben.")
+    store(client, "b.example", "In Passau sind bei dem Hochwasser 7 Menschen ums Leben gekommen.")
+    store(
+        client,
+        "c.example",
+        "Seit Beginn der Flutsaison sind in Bayern insgesamt 40 Menschen gestorben.",
+    )
+    other = (
+        "Hochwasser auch in Regensburg: Dort ist ein Mensch gestorben. In Regensburg sind "
+        "3 Menschen gestorben, sagte die Polizei."
+    )
+
+    report = client.post("/score", json={"text": other}).json()
+
+    assert all(c["verdict"] != "contradicted" for c in report["claims"])
+
+
+def test_a_flipped_negation_under_a_vaguer_attribution_is_contradicted(client: TestClient) -> None:
+    store(
+        client,
+        "wire.example",
+        "France had no information linking the attack to Ukraine, the French defence ministry "
+        "said.",
+        language="en",
+    )
+    store(
+        client,
+        "paper.example",
+        "France had no information linking the attack to Ukraine, the ministry said on Tuesday.",
+        language="en",
+    )
+    draft = (
+        "France had information linking the attack to Ukraine, a spokesman for the ministry said."
+    )
+
+    claim = client.post("/score", json={"text": draft, "language": "en"}).json()["claims"][0]
+
+    assert claim["verdict"] == "contradicted"
+    assert claim["conflicts"][0]["kind"] == "negation"
+
+
+DRONES = "Russia launched 31 drones overnight and {} of them were shot down, the air force said."
+
+
+def test_counts_of_them_and_percent_shares(client: TestClient) -> None:
+    store(client, "a.example", DRONES.format(28), language="en")
+    store(
+        client,
+        "b.example",
+        "Im Fernverkehr fielen 80 Prozent der Züge aus, teilte die Bahn am Dienstag mit.",
+    )
+
+    drones = client.post(
+        "/score",
+        json={
+            "text": DRONES.format(29),
+            "language": "en",
+        },
+    ).json()["claims"][0]
+    regional = client.post(
+        "/score",
+        json={"text": "Im Regionalverkehr fielen am Dienstag etwa 40 Prozent aus, sagte die Bahn."},
+    ).json()["claims"][0]
+
+    assert drones["verdict"] == "contradicted"
+    assert (drones["conflicts"][0]["found"], drones["conflicts"][0]["expected"]) == ("29", "28")
+    assert regional["verdict"] != "contradicted"
