@@ -6,18 +6,20 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
 import yaml
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from service import demo, files, ingest, report, scoring
 from service import reliability as sources_reliability
 from service.api.routes.score import to_response
+from service.errors import ServiceError
 from service.evaluation import run as evaluation
 from service.logs import configure_logging, logging_config
 from service.main import create_app
@@ -67,7 +69,10 @@ def serve(
     if demo_corpus:
         _load_demo(settings)
     elif settings.source_priors_file:
-        _apply_priors(settings)
+        try:
+            _apply_priors(settings)
+        except ServiceError as exc:
+            _fail(exc.message)
     if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several workers share their metrics through files; each start gets a clean folder.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="crosscheck-metrics-")
@@ -141,11 +146,10 @@ def ingest_command(
                     problems[position] = (item.origin, result.error)
             progress.advance(task, len(batch))
     if learn and counts["created"]:
-        with session_scope(engine, write=True) as session:
-            sources_reliability.recompute(session, settings)
+        sources_reliability.recompute(engine, settings)
     engine.dispose()
     for origin, error in (problems[position] for position in sorted(problems)):
-        console.print(f"[red]rejected[/red] {origin}: {_reason(error)}")
+        console.print(f"[red]rejected[/red] {escape(origin)}: {escape(_reason(error))}")
     created, existing, rejected = counts["created"], counts["existing"], counts["rejected"]
     console.print(f"{created} created, {existing} already stored, {rejected} rejected")
     if counts["rejected"]:
@@ -163,12 +167,13 @@ def score(
     settings = Settings()
     configure_logging("warning")
     _migrate_embedded(settings)
-    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
     try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
         request = ScoreRequest(text=text, source=source, language=language)
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {path}: {exc}")
     except ValidationError as exc:
-        console.print(f"[red]cannot score:[/red] {_reason({'details': ingest.errors_of(exc)})}")
-        raise typer.Exit(code=2) from exc
+        _fail(_reason({"details": ingest.errors_of(exc)}))
     engine = create_db_engine(settings)
     with session_scope(engine) as session:
         response = to_response(scoring.score_text(session, request, settings))
@@ -216,10 +221,12 @@ def reliability() -> None:
     engine = create_db_engine(settings)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("scoring the corpus", total=None)
-        with session_scope(engine, write=True) as session:
+        try:
             estimates = sources_reliability.recompute(
-                session, settings, progress=lambda n: progress.advance(task, n)
+                engine, settings, progress=lambda n: progress.advance(task, n)
             )
+        except ServiceError as exc:
+            _fail(exc.message)
     engine.dispose()
     for name, estimate in estimates.items():
         console.print(f"{estimate.reliability:5.2f}  {estimate.claims:5d} claims  {name}")
@@ -281,8 +288,7 @@ def _load_demo(settings: Settings) -> None:
     with session_scope(engine, write=True) as session:
         results = demo.load_demo(session, settings)
     if results is not None:
-        with session_scope(engine, write=True) as session:
-            sources_reliability.recompute(session, settings)
+        sources_reliability.recompute(engine, settings)
     engine.dispose()
     if results is None:
         log.info("demo corpus not loaded: the store already has articles")
@@ -301,6 +307,11 @@ def _apply_priors(settings: Settings) -> None:
         session.commit()
     engine.dispose()
     log.info("source priors loaded", extra={"sources": len(priors)})
+
+
+def _fail(message: str) -> NoReturn:
+    console.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(code=2)
 
 
 def _reason(error: Any) -> str:

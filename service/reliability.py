@@ -7,43 +7,48 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.analysis.pipeline import score
 from service.analysis.reliability import Check, Estimate, estimate_reliability
 from service.errors import InvalidInput
 from service.ingest import normalize_source
-from service.scoring import candidate, find_peers, weights
+from service.scoring import Submitted, candidate, score_against_store
 from service.settings import Settings
 from service.store import repository
 from service.store.codec import load_analysis
+from service.store.db import session_scope
 
 _PAGE = 200
 
 
 def recompute(
-    session: Session, settings: Settings, *, progress: Callable[[int], None] | None = None
+    engine: Engine, settings: Settings, *, progress: Callable[[int], None] | None = None
 ) -> dict[str, Estimate]:
-    """Recompute and store every source's learned reliability; commits."""
-    priors = load_priors(settings.source_priors_file) if settings.source_priors_file else {}
-    if priors:
-        repository.set_priors(session, priors=priors)
-    stored_priors = {
-        source.name: source.prior
-        for source, _ in repository.list_sources(session)
-        if source.prior is not None
-    }
-    checks = collect_checks(session, settings, progress=progress)
+    """Recompute and store every source's learned reliability.
+
+    The corpus is scored in read transactions; only loading the priors and saving the results
+    write, each briefly, so that ingest and scoring go on meanwhile."""
+    if settings.source_priors_file:
+        priors = load_priors(settings.source_priors_file)
+        with session_scope(engine, write=True) as session:
+            repository.set_priors(session, priors=priors)
+            session.commit()
+    with session_scope(engine) as session:
+        sources = repository.list_sources(session)
+        stored_priors = {s.name: s.prior for s, _ in sources if s.prior is not None}
+        checks = collect_checks(session, settings, progress=progress)
     estimates = estimate_reliability(
         checks, stored_priors, default=settings.thresholds.default_reliability
     )
-    repository.save_reliability(
-        session,
-        # A source none of whose claims could be checked has learned nothing.
-        estimates={n: (e.reliability, e.claims) for n, e in estimates.items() if e.claims > 0},
-        at=datetime.now(UTC),
-    )
-    session.commit()
+    with session_scope(engine, write=True) as session:
+        repository.save_reliability(
+            session,
+            # A source none of whose claims could be checked has learned nothing.
+            estimates={n: (e.reliability, e.claims) for n, e in estimates.items() if e.claims > 0},
+            at=datetime.now(UTC),
+        )
+        session.commit()
     return estimates
 
 
@@ -63,19 +68,15 @@ def collect_checks(
 
 
 def _checks_of(session: Session, article: repository.StoredPeer, settings: Settings) -> list[Check]:
-    analysis = load_analysis(article.analysis, article.text)
-    peers = find_peers(session, analysis, settings, exclude_url=article.url)
-    ratings = repository.source_ratings(session, names=[p.source for p in peers])
-    report = score(
-        article.text,
-        analysis,
-        [candidate(p) for p in peers],
-        own_source=article.source,
-        own_hash=article.content_hash,
+    submitted = Submitted(
+        text=article.text,
+        analysis=load_analysis(article.analysis, article.text),
+        source=article.source,
+        content_hash=article.content_hash,
+        url=article.url,
         published_at=candidate(article).published_at,
-        weights=weights(ratings),
-        thresholds=settings.thresholds,
     )
+    report, _, _ = score_against_store(session, submitted, settings)
     sources = {voice.id: voice.sources for voice in report.voices}
     checks = []
     for result in report.claims:
@@ -85,9 +86,8 @@ def _checks_of(session: Session, article: repository.StoredPeer, settings: Setti
             if e.stance in ("supports", "contradicts")
         }
         if votes:
-            checks.append(
-                Check(article.source, tuple((sources[v], s) for v, s in sorted(votes.items())))
-            )
+            ballot = tuple((sources[voice], stance) for voice, stance in sorted(votes.items()))
+            checks.append(Check(article.source, ballot))
     return checks
 
 

@@ -5,6 +5,7 @@ from rich.markup import escape
 
 from service.api.schemas import ScoreResponse
 
+MAX_PEERS = 10
 _STYLE = {"supported": "green", "contradicted": "bold red", "mixed": "yellow", "unverified": "dim"}
 _MARK = {"supported": "✓", "contradicted": "✗", "mixed": "~", "unverified": "?"}
 
@@ -18,9 +19,11 @@ def print_report(response: ScoreResponse, console: Console) -> None:
     )
     voices = {voice.id: voice for voice in response.voices}
     console.print(f"{len(response.peers)} peers in {len(voices)} independent voices")
-    for peer in response.peers:
+    for peer in response.peers[:MAX_PEERS]:
         line = f"#{peer.article_id} {escape(peer.source)} {peer.similarity:.2f} voice {peer.voice}"
         console.print(f"  [dim]{line}[/dim]")
+    if len(response.peers) > MAX_PEERS:
+        console.print(f"  [dim]... and {len(response.peers) - MAX_PEERS} more[/dim]")
     for claim in response.claims:
         style = _STYLE[claim.verdict]
         text = " ".join(claim.text.split())

@@ -84,19 +84,15 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
     ingest.check_length("text", normalized, settings.max_text_chars)
     analysis = analyze(normalized, request.language or detect_language(normalized))
     source = request.source_name()
-    url = ingest.canonical_url(request.url) if request.url else None
-    peers = find_peers(session, analysis, settings, exclude_url=url)
-    ratings = repository.source_ratings(session, names=[*(p.source for p in peers), source or ""])
-    report = score(
-        normalized,
-        analysis,
-        [candidate(peer) for peer in peers],
-        own_source=source,
-        own_hash=content_hash(normalized),
+    article = Submitted(
+        text=normalized,
+        analysis=analysis,
+        source=source,
+        content_hash=content_hash(normalized),
+        url=ingest.canonical_url(request.url) if request.url else None,
         published_at=request.published_at.timestamp() if request.published_at else None,
-        weights=weights(ratings),
-        thresholds=settings.thresholds,
     )
+    report, peers, ratings = score_against_store(session, article, settings)
     reliability, prior = ratings.get(source or "", (None, None))
     return Scored(
         report,
@@ -106,6 +102,38 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
         {peer.article_id: peer for peer in peers},
         analysis if normalized == normalized.strip() else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """An analysed article to score: submitted now, or stored and scored again."""
+
+    text: str
+    analysis: Analysis
+    source: str | None
+    content_hash: str
+    url: str | None
+    published_at: float | None
+
+
+def score_against_store(
+    session: Session, article: Submitted, settings: Settings
+) -> tuple[Report, list[StoredPeer], dict[str, tuple[float | None, float | None]]]:
+    """The report of one article against its peers in the store, the peers, and the ratings."""
+    peers = find_peers(session, article.analysis, settings, exclude_url=article.url)
+    names = [*(p.source for p in peers), article.source or ""]
+    ratings = repository.source_ratings(session, names=names)
+    report = score(
+        article.text,
+        article.analysis,
+        [candidate(peer) for peer in peers],
+        own_source=article.source,
+        own_hash=article.content_hash,
+        published_at=article.published_at,
+        weights=weights(ratings),
+        thresholds=settings.thresholds,
+    )
+    return report, peers, ratings
 
 
 def store_scored(

@@ -112,3 +112,38 @@ def test_score_reanalyse_and_reliability_commands(
     assert "says 6" in readable.output
     assert f"{len(demo_articles())} articles analysed" in reanalysed.output
     assert "capitalwire.example" in learned.output
+
+
+def test_unreadable_input_and_bad_priors_are_errors_not_tracebacks(
+    runner: CliRunner, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Größe".encode("latin-1"))
+    priors = tmp_path / "priors.csv"
+    priors.write_text("a.example,1.5\n", encoding="utf-8")
+
+    missing = runner.invoke(app, ["score", str(tmp_path / "nope.txt")])
+    undecodable = runner.invoke(app, ["score", str(latin)])
+    monkeypatch.setenv("CROSSCHECK_SOURCE_PRIORS_FILE", str(priors))
+    bad_priors = runner.invoke(app, ["reliability"])
+
+    for result in (missing, undecodable, bad_priors):
+        assert result.exit_code == 2
+        assert "error:" in result.output
+        assert "Traceback" not in result.output
+    assert "priors lie in [0, 1]" in bad_priors.output
+
+
+def test_priors_file_is_the_whole_truth(
+    runner: CliRunner, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    priors = tmp_path / "priors.json"
+    monkeypatch.setenv("CROSSCHECK_SOURCE_PRIORS_FILE", str(priors))
+    priors.write_text(json.dumps({"a.example": 0.9, "b.example": 0.4}), encoding="utf-8")
+    assert runner.invoke(app, ["reliability"]).exit_code == 0
+    priors.write_text(json.dumps([{"source": "b.example", "prior": 0.5}]), encoding="utf-8")
+    assert runner.invoke(app, ["reliability"]).exit_code == 0
+
+    with session_scope(engine) as session:
+        rated = {s.name: s.prior for s, _ in repository.list_sources(session)}
+    assert rated == {"a.example": None, "b.example": 0.5}

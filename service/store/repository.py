@@ -204,6 +204,10 @@ def get_source(session: Session, *, name: str) -> tuple[Source, int] | None:
 
 
 def set_priors(session: Session, *, priors: dict[str, float]) -> None:
+    """Make `priors` the operator ratings: sources missing from them lose theirs."""
+    for source in session.exec(select(Source).where(col(Source.prior).is_not(None))).all():
+        if source.name not in priors:
+            source.prior = None
     for name, prior in priors.items():
         get_or_create_source(session, name=name).prior = prior
     session.flush()

@@ -145,7 +145,6 @@ def test_sources_show_counts_priors_and_learned_reliability(
     settings: Settings, engine: object, tmp_path: Path
 ) -> None:
     from service.reliability import recompute
-    from service.store.db import session_scope
 
     priors = tmp_path / "priors.csv"
     priors.write_text("source,prior\nDanube-Daily.example,0.9\nunknown.example,0.2\n")
@@ -154,8 +153,7 @@ def test_sources_show_counts_priors_and_learned_reliability(
         for source, text in ENGLISH:
             store(client, source, text)
         store(client, "passauer.example", GERMAN)
-        with session_scope(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
-            recompute(session, settings)
+        recompute(client.app.state.engine, settings)  # type: ignore[attr-defined]
 
         listed = {s["name"]: s for s in client.get("/sources").json()}
         one = client.get("/sources/DANUBE-DAILY.example")
