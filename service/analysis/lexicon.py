@@ -4,32 +4,42 @@ Plain data, per language (German, English, French). Keys are lower case without 
 the code compares folded text, and as written where it compares surface forms.
 """
 
-STOPWORDS: dict[str, frozenset[str]] = {
-    "de": frozenset(
-        """aber als am an auch auf aus bei bis da dabei damit dann das dass dem den denn der des
-        dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem einen
-        einer eines er es etwa für gar gegen hat hatte hatten hätte hätten ich ihr ihre ihrem ihren
-        ihrer im in ins ist jedoch kann man mehr mit nach nicht noch nun nur ob oder ohne schon
-        sein seine seinem seinen seiner sei seien sich sie sind so sowie über um und uns unter vom
-        von vor war waren was weil wenn wer werde werden wie wieder will wir wird wo wurde wurden
-        zu zum zur zwar zwischen bereits sehr habe haben alle allen alles beim mal demnach zudem
-        zuvor kurz""".split()
-    ),
-    "en": frozenset(
-        """a about after again against all also an and any are as at be been before being between
-        both but by can could did do does during each for from had has have having he her here him
-        his how i if in into is it its itself just me more most my no nor not now of off on once
-        only or other our out over own same she should so some such than that the their them
-        then there
-        these they this those through to too under until up very was we were what when where which
-        while who whom why will with would you your said says""".split()
-    ),
-    "fr": frozenset(
-        """au aux avec ce ces cette dans de des du elle en et eux il ils je la le les leur leurs lui
-        ma mais me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son
-        sur ta te tes toi ton tu un une vos votre vous est sont été être avait ont a""".split()
-    ),
-}
+from collections.abc import Mapping
+from types import MappingProxyType
+
+STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "de": frozenset(
+            """
+            aber als am an auch auf aus bei bis da dabei damit dann das dass dem den denn der des
+            dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem
+            einen einer eines er es etwa für gar gegen hat hatte hatten hätte hätten ich ihr ihre
+            ihrem ihren ihrer im in ins ist jedoch kann man mehr mit nach nicht noch nun nur ob
+            oder ohne schon sein seine seinem seinen seiner sei seien sich sie sind so sowie über
+            um und uns unter vom von vor war waren was weil wenn wer werde werden wie wieder will
+            wir wird wo wurde wurden zu zum zur zwar zwischen bereits sehr habe haben alle allen
+            alles beim mal demnach zudem zuvor kurz
+            """.split()
+        ),
+        "en": frozenset(
+            """
+            a about after again against all also an and any are as at be been before being between
+            both but by can could did do does during each for from had has have having he her here
+            him his how i if in into is it its itself just me more most my no nor not now of off on
+            once only or other our out over own same she should so some such than that the their
+            them then there these they this those through to too under until up very was we were
+            what when where which while who whom why will with would you your said says
+            """.split()
+        ),
+        "fr": frozenset(
+            """
+            au aux avec ce ces cette dans de des du elle en et eux il ils je la le les leur leurs
+            lui ma mais me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa
+            se ses son sur ta te tes toi ton tu un une vos votre vous est sont été être avait ont a
+            """.split()
+        ),
+    }
+)
 ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
 
 # Capitalised words that open sentences or head noun phrases without naming anyone.
@@ -89,41 +99,43 @@ ABBREVIATIONS = frozenset(
     str tel mme mlle m""".split()
 )
 
-MONTHS: dict[str, int] = {
-    "januar": 1,
-    "jänner": 1,
-    "februar": 2,
-    "märz": 3,
-    "maerz": 3,
-    "april": 4,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "august": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "dezember": 12,
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "october": 10,
-    "december": 12,
-    "janvier": 1,
-    "février": 2,
-    "mars": 3,
-    "avril": 4,
-    "juin": 6,
-    "juillet": 7,
-    "août": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "décembre": 12,
-}
+MONTHS: Mapping[str, int] = MappingProxyType(
+    {
+        "januar": 1,
+        "jänner": 1,
+        "februar": 2,
+        "märz": 3,
+        "maerz": 3,
+        "april": 4,
+        "mai": 5,
+        "juni": 6,
+        "juli": 7,
+        "august": 8,
+        "september": 9,
+        "oktober": 10,
+        "november": 11,
+        "dezember": 12,
+        "january": 1,
+        "february": 2,
+        "march": 3,
+        "may": 5,
+        "june": 6,
+        "july": 7,
+        "october": 10,
+        "december": 12,
+        "janvier": 1,
+        "février": 2,
+        "mars": 3,
+        "avril": 4,
+        "juin": 6,
+        "juillet": 7,
+        "août": 8,
+        "septembre": 9,
+        "octobre": 10,
+        "novembre": 11,
+        "décembre": 12,
+    }
+)
 
 WEEKDAYS = frozenset(
     """montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag monday tuesday
@@ -131,85 +143,91 @@ WEEKDAYS = frozenset(
     dimanche""".split()
 )
 
-NUMBER_WORDS: dict[str, int] = {
-    "zwei": 2,
-    "drei": 3,
-    "vier": 4,
-    "fünf": 5,
-    "sechs": 6,
-    "sieben": 7,
-    "acht": 8,
-    "neun": 9,
-    "zehn": 10,
-    "elf": 11,
-    "zwölf": 12,
-    "zwanzig": 20,
-    "dreißig": 30,
-    "hundert": 100,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "twenty": 20,
-    "thirty": 30,
-    "hundred": 100,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "douze": 12,
-    "vingt": 20,
-    "trente": 30,
-    "cent": 100,
-}
-MULTIPLIERS: dict[str, float] = {
-    "tausend": 1e3,
-    "thousand": 1e3,
-    "mille": 1e3,
-    "million": 1e6,
-    "millionen": 1e6,
-    "mio": 1e6,
-    "millions": 1e6,
-    "milliarde": 1e9,
-    "milliarden": 1e9,
-    "mrd": 1e9,
-    "billion": 1e9,
-    "billions": 1e9,
-    "milliard": 1e9,
-    "milliards": 1e9,
-}
+NUMBER_WORDS: Mapping[str, int] = MappingProxyType(
+    {
+        "zwei": 2,
+        "drei": 3,
+        "vier": 4,
+        "fünf": 5,
+        "sechs": 6,
+        "sieben": 7,
+        "acht": 8,
+        "neun": 9,
+        "zehn": 10,
+        "elf": 11,
+        "zwölf": 12,
+        "zwanzig": 20,
+        "dreißig": 30,
+        "hundert": 100,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "twenty": 20,
+        "thirty": 30,
+        "hundred": 100,
+        "deux": 2,
+        "trois": 3,
+        "quatre": 4,
+        "cinq": 5,
+        "sept": 7,
+        "huit": 8,
+        "neuf": 9,
+        "dix": 10,
+        "douze": 12,
+        "vingt": 20,
+        "trente": 30,
+        "cent": 100,
+    }
+)
+MULTIPLIERS: Mapping[str, float] = MappingProxyType(
+    {
+        "tausend": 1e3,
+        "thousand": 1e3,
+        "mille": 1e3,
+        "million": 1e6,
+        "millionen": 1e6,
+        "mio": 1e6,
+        "millions": 1e6,
+        "milliarde": 1e9,
+        "milliarden": 1e9,
+        "mrd": 1e9,
+        "billion": 1e9,
+        "billions": 1e9,
+        "milliard": 1e9,
+        "milliards": 1e9,
+    }
+)
 APPROXIMATE = frozenset(
     "rund etwa ca circa knapp fast beinahe gut über mehr around about nearly almost roughly some "
     "over environ près".split()
 )
 
 # What a number counts, across languages: the noun after it, folded, mapped to one concept.
-CONCEPTS: dict[str, str] = {
-    **dict.fromkeys("menschen personen people persons personnes individus".split(), "person"),
-    **dict.fromkeys(
-        "tote toten todesopfer opfer dead deaths fatalities victims morts tues victimes".split(),
-        "death",
-    ),
-    **dict.fromkeys("verletzte verletzten injured wounded blesses".split(), "injured"),
-    **dict.fromkeys("prozent percent per cent % pourcent pour-cent".split(), "percent"),
-    **dict.fromkeys("drohnen drones drone".split(), "drone"),
-    **dict.fromkeys("raketen missiles rockets".split(), "missile"),
-    **dict.fromkeys("jahre jahren years ans".split(), "year"),
-    **dict.fromkeys("soldaten soldiers soldats".split(), "soldier"),
-    **dict.fromkeys("euro eur €".split(), "euro"),
-    **dict.fromkeys("dollar dollars usd $".split(), "dollar"),
-}
+CONCEPTS: Mapping[str, str] = MappingProxyType(
+    {
+        **dict.fromkeys("menschen personen people persons personnes individus".split(), "person"),
+        **dict.fromkeys(
+            "tote toten todesopfer opfer dead deaths fatalities victims morts tues".split(),
+            "death",
+        ),
+        **dict.fromkeys("verletzte verletzten injured wounded blesses".split(), "injured"),
+        **dict.fromkeys("prozent percent per cent % pourcent pour-cent".split(), "percent"),
+        **dict.fromkeys("drohnen drones drone".split(), "drone"),
+        **dict.fromkeys("raketen missiles rockets".split(), "missile"),
+        **dict.fromkeys("jahre jahren years ans".split(), "year"),
+        **dict.fromkeys("soldaten soldiers soldats".split(), "soldier"),
+        **dict.fromkeys("euro eur €".split(), "euro"),
+        **dict.fromkeys("dollar dollars usd $".split(), "dollar"),
+    }
+)
 # A count of people in a sentence with one of these is a death toll.
 DEATH_CUES = (
     "starben",

@@ -16,8 +16,11 @@ _TRANSLITERATION = (
     ("sch", "sh"),
     ("tch", "ch"),
     ("dj", "j"),
-    ("zh", "j"),
+    # Russian ж: English "zh", German "sch" ("Prigozhin", "Prigoschin").
+    ("zh", "sh"),
+    # Russian х: English "kh", German "ch" ("Kharkiv", "Charkiw"); ч became "ch" above.
     ("kh", "h"),
+    ("ch", "h"),
     ("ou", "u"),
     ("ph", "f"),
     ("ck", "k"),

@@ -108,6 +108,12 @@ class Readiness(BaseModel):
     head: str | None
 
 
+OFFSETS = (
+    "Offset into the submitted text in Unicode code points (Python string indices); "
+    "clients that index UTF-16 (JavaScript) convert, e.g. with Array.from(text)."
+)
+
+
 class SourcePublic(BaseModel):
     name: str
     articles: int = Field(description="Stored articles of this source.")
@@ -166,7 +172,7 @@ class ConflictOut(BaseModel):
 
 class ClaimOut(BaseModel):
     text: str = Field(description="Exactly `submitted_text[start:end]`.")
-    start: int
+    start: int = Field(description=OFFSETS)
     end: int
     verdict: Literal["supported", "contradicted", "mixed", "unverified"]
     agreement: float = Field(
@@ -189,7 +195,7 @@ class FlagOut(BaseModel):
         "quote_style | number_format | foreign_transliteration | translated_name | fragment; "
         "scraping_residue: audio_player | newsletter | related_link | credit | boilerplate."
     )
-    start: int = Field(description="Offset into the submitted text: `text[start:end] == found`.")
+    start: int = Field(description=f"{OFFSETS} `text[start:end] == found`.")
     end: int
     found: str
     expected: str | None = Field(description="The right form, when there is a single one.")

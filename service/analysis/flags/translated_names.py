@@ -2,31 +2,34 @@
 say "Crocus City Hall")."""
 
 import re
+from types import MappingProxyType
 
 from service.analysis.normalize import fold
 from service.analysis.records import Analysis, Consensus, Flag
 
 # German words a translation may put in place of the English words of a name.
-TRANSLATIONS = {
-    "rathaus": ("city hall",),
-    "stadthalle": ("city hall",),
-    "halle": ("hall",),
-    "konzerthalle": ("concert hall", "hall"),
-    "platz": ("square",),
-    "straße": ("street",),
-    "turm": ("tower",),
-    "haus": ("house",),
-    "palast": ("palace",),
-    "flughafen": ("airport",),
-    "bahnhof": ("station",),
-    "zentrum": ("center", "centre"),
-    "brücke": ("bridge",),
-    "markt": ("market",),
-    "stadion": ("stadium",),
-    "kathedrale": ("cathedral",),
-    "krankenhaus": ("hospital",),
-    "einkaufszentrum": ("mall", "shopping center", "shopping centre"),
-}
+TRANSLATIONS = MappingProxyType(
+    {
+        "rathaus": ("city hall",),
+        "stadthalle": ("city hall",),
+        "halle": ("hall",),
+        "konzerthalle": ("concert hall", "hall"),
+        "platz": ("square",),
+        "straße": ("street",),
+        "turm": ("tower",),
+        "haus": ("house",),
+        "palast": ("palace",),
+        "flughafen": ("airport",),
+        "bahnhof": ("station",),
+        "zentrum": ("center", "centre"),
+        "brücke": ("bridge",),
+        "markt": ("market",),
+        "stadion": ("stadium",),
+        "kathedrale": ("cathedral",),
+        "krankenhaus": ("hospital",),
+        "einkaufszentrum": ("mall", "shopping center", "shopping centre"),
+    }
+)
 # A lookahead, so that overlapping pairs are all seen ("Am Trafalgar-Platz").
 _NAME_AND_WORD = re.compile(r"(?=\b(([A-ZÄÖÜ]\w+)[- ]([A-ZÄÖÜ][a-zäöüß]+))\b)")
 

@@ -6,40 +6,43 @@ A spelling is flagged when the target language's form is attested: in the list o
 names below, in same-language peers, or elsewhere in the article itself."""
 
 import re
+from types import MappingProxyType
 
 from service.analysis.names import is_inflection
 from service.analysis.normalize import fold
 from service.analysis.records import Analysis, Consensus, Flag, Mention
 
 # Well-known names: the German form and the English forms of each.
-KNOWN = {
-    "Sergej": ("Sergei", "Sergey"),
-    "Schoigu": ("Shoigu",),
-    "Wladimir": ("Vladimir",),
-    "Wolodymyr": ("Volodymyr",),
-    "Selenskyj": ("Zelensky", "Zelenskyy", "Zelenskiy"),
-    "Nawalny": ("Navalny",),
-    "Nawalnaja": ("Navalnaya",),
-    "Witali": ("Vitali", "Vitaly", "Vitaliy"),
-    "Alexej": ("Alexei", "Alexey", "Aleksei"),
-    "Lawrow": ("Lavrov",),
-    "Peskow": ("Peskov",),
-    "Medwedew": ("Medvedev",),
-    "Gerassimow": ("Gerasimov",),
-    "Prigoschin": ("Prigozhin",),
-    "Jermak": ("Yermak",),
-    "Michail": ("Mikhail",),
-    "Dmitri": ("Dmitry", "Dmitriy"),
-    "Juri": ("Yuri", "Yury"),
-    "Jewgeni": ("Yevgeny", "Evgeny"),
-    "Timoschenko": ("Tymoshenko",),
-    "Poroschenko": ("Poroshenko",),
-    "Kyjiw": ("Kyiv",),
-    "Charkiw": ("Kharkiv",),
-    "Tschernihiw": ("Chernihiv",),
-    "Saporischschja": ("Zaporizhzhia",),
-    "Schojgu": (),
-}
+KNOWN = MappingProxyType(
+    {
+        "Sergej": ("Sergei", "Sergey"),
+        "Schoigu": ("Shoigu",),
+        "Wladimir": ("Vladimir",),
+        "Wolodymyr": ("Volodymyr",),
+        "Selenskyj": ("Zelensky", "Zelenskyy", "Zelenskiy"),
+        "Nawalny": ("Navalny",),
+        "Nawalnaja": ("Navalnaya",),
+        "Witali": ("Vitali", "Vitaly", "Vitaliy"),
+        "Alexej": ("Alexei", "Alexey", "Aleksei"),
+        "Lawrow": ("Lavrov",),
+        "Peskow": ("Peskov",),
+        "Medwedew": ("Medvedev",),
+        "Gerassimow": ("Gerasimov",),
+        "Prigoschin": ("Prigozhin",),
+        "Jermak": ("Yermak",),
+        "Michail": ("Mikhail",),
+        "Dmitri": ("Dmitry", "Dmitriy"),
+        "Juri": ("Yuri", "Yury"),
+        "Jewgeni": ("Yevgeny", "Evgeny"),
+        "Timoschenko": ("Tymoshenko",),
+        "Poroschenko": ("Poroshenko",),
+        "Kyjiw": ("Kyiv",),
+        "Charkiw": ("Kharkiv",),
+        "Tschernihiw": ("Chernihiv",),
+        "Saporischschja": ("Zaporizhzhia",),
+        "Schojgu": (),
+    }
+)
 _ENGLISH_OF = {fold(german): english[0] for german, english in KNOWN.items() if english}
 _GERMAN_OF = {fold(english): german for german, forms in KNOWN.items() for english in forms}
 
