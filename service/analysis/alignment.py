@@ -236,15 +236,20 @@ def _compare_quantity(
             return _Slot(j)
     _, j, _ = matches[0]
     expected = _counterpart(quantity, context.claim, statements[j].claim)
+    if expected is None:
+        return None
     return _Slot(j, Conflict("number", _format(quantity.value), _format(expected.value), ()))
 
 
-def _counterpart(quantity: Quantity, claim: Claim, statement: Claim) -> Quantity:
+def _counterpart(quantity: Quantity, claim: Claim, statement: Claim) -> Quantity | None:
     """The statement's number that stands where the claim's does: the same rank among numbers
     of the same unit ("31 drones, 29 of them" against "31 drones, 28 of them"), else the
-    nearest in value."""
+    nearest in value. None when the statement gives fewer such numbers than the claim ("31
+    drones, 28 of them" against "of 31 drones"): it does not say what the other one is."""
     ours = [q for q in claim.quantities if q.unit == quantity.unit]
     theirs = [q for q in statement.quantities if q.unit == quantity.unit]
+    if len(theirs) < len(ours):
+        return None
     if len(ours) == len(theirs):
         return theirs[ours.index(quantity)]
     return min(theirs, key=lambda q: abs(q.value - quantity.value))

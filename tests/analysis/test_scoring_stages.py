@@ -124,3 +124,15 @@ def test_reports_of_two_parties_statements_do_not_contradict_each_other() -> Non
     assert between_parties.verdict != "contradicted"
     assert same_party.verdict == "contradicted"
     assert same_party.conflicts[0].kind == "negation"
+
+
+def test_a_statement_giving_only_the_total_does_not_contradict_the_part() -> None:
+    claim = (
+        "Russland habe in Ludwigshafen 31 Drohnen gestartet, 28 davon seien abgeschossen worden."
+    )
+    peer = "In Ludwigshafen: Von 31 Drohnen seien 28 abgefangen worden, teilte die Luftwaffe mit."
+
+    result = run(claim, [candidate(1, "a.example", peer)]).claims[0]
+
+    assert result.conflicts == ()
+    assert result.verdict == "supported"
