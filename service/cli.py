@@ -138,8 +138,7 @@ def ingest_command(
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(readable))
         for batch in ingest.chunks(readable, size):
-            with session_scope(engine, write=True) as session:
-                results = ingest.store_batch(session, [item.data for _, item in batch], settings)
+            results = ingest.store_batch(engine, [item.data for _, item in batch], settings)
             for (position, item), result in zip(batch, results, strict=True):
                 counts[result.status] += 1
                 if result.error:
@@ -285,8 +284,7 @@ def _migrate_embedded(settings: Settings) -> None:
 
 def _load_demo(settings: Settings) -> None:
     engine = create_db_engine(settings)
-    with session_scope(engine, write=True) as session:
-        results = demo.load_demo(session, settings)
+    results = demo.load_demo(engine, settings)
     if results is not None:
         sources_reliability.recompute(engine, settings)
     engine.dispose()

@@ -18,6 +18,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.analysis.normalize import SURROGATE, content_hash, normalize_text
@@ -27,6 +28,7 @@ from service.errors import InvalidInput, TextTooLong
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
+from service.store.db import session_scope
 from service.store.models import Article
 from service.store.repository import NewArticle
 
@@ -173,15 +175,6 @@ def prepare(
     )
 
 
-def store_article(
-    session: Session, item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
-) -> tuple[Article, bool]:
-    """Store one article and commit; returns the row and whether it was new."""
-    article, created = repository.add_article(session, article=prepare(item, settings, analysis))
-    session.commit()
-    return article, created
-
-
 @dataclass(frozen=True, slots=True)
 class ItemResult:
     """What happened to one item of a batch."""
@@ -192,17 +185,38 @@ class ItemResult:
     error: dict[str, Any] | None = None
 
 
-def store_batch(session: Session, items: Sequence[Any], settings: Settings) -> list[ItemResult]:
-    """Validate every item, store the valid ones in one transaction, report each item."""
-    results = [_store_item(session, index, raw, settings) for index, raw in enumerate(items)]
-    session.commit()
+def store_batch(engine: Engine, items: Sequence[Any], settings: Settings) -> list[ItemResult]:
+    """Validate and analyse every item, then store the valid ones in one short write
+    transaction (analysis happens before the write lock is taken); report each item."""
+    prepared = [_prepare_item(index, raw, settings) for index, raw in enumerate(items)]
+    with session_scope(engine, write=True) as session:
+        results = [
+            item if isinstance(item, ItemResult) else _store_prepared(session, index, item)
+            for index, item in enumerate(prepared)
+        ]
+        session.commit()
     return results
 
 
-def _store_item(session: Session, index: int, raw: Any, settings: Settings) -> ItemResult:
+def store_one(
+    engine: Engine, item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
+) -> tuple[Article, bool]:
+    """Store one article, analysed before the write transaction; the row and whether new."""
+    article = prepare(item, settings, analysis)
+    with session_scope(engine, write=True) as session:
+        row, created = repository.add_article(session, article=article)
+        session.commit()
+    return row, created
+
+
+def _store_prepared(session: Session, index: int, article: NewArticle) -> ItemResult:
+    row, created = repository.add_article(session, article=article)
+    return ItemResult(index, "created" if created else "existing", article_id=row.id)
+
+
+def _prepare_item(index: int, raw: Any, settings: Settings) -> NewArticle | ItemResult:
     try:
-        item = ArticleCreate.model_validate(raw)
-        article, created = repository.add_article(session, article=prepare(item, settings))
+        return prepare(ArticleCreate.model_validate(raw), settings)
     except ValidationError as exc:
         error = {
             "code": "validation_error",
@@ -216,7 +230,6 @@ def _store_item(session: Session, index: int, raw: Any, settings: Settings) -> I
             "rejected",
             error={"code": exc.code, "message": exc.message, "details": exc.details},
         )
-    return ItemResult(index, "created" if created else "existing", article_id=article.id)
 
 
 def errors_of(exc: ValidationError) -> list[dict[str, Any]]:

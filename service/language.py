@@ -7,6 +7,8 @@ from typing import Any
 # The languages crosscheck meets in newsrooms; restricting the model makes short texts safer.
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pl", "pt", "ru", "uk", "tr", "cs", "da", "sv")
 MIN_CONFIDENCE = 0.6
+# The opening of an article tells its language; classifying all of it only costs time.
+SAMPLE_CHARS = 600
 
 
 @cache
@@ -22,5 +24,5 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when the model is not confident."""
     if not text.strip():
         return None
-    language, confidence = _identifier().classify(text[:5000])
+    language, confidence = _identifier().classify(text[:SAMPLE_CHARS])
     return str(language) if confidence >= MIN_CONFIDENCE else None

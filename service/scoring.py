@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service import ingest
@@ -137,12 +138,12 @@ def score_against_store(
 
 
 def store_scored(
-    session: Session, request: ScoreRequest, scored: Scored, settings: Settings
+    engine: Engine, request: ScoreRequest, scored: Scored, settings: Settings
 ) -> Scored:
-    """Store the scored article (reusing its analysis where the texts agree) and commit."""
+    """Store the scored article (reusing its analysis where the texts agree)."""
     fields = request.model_dump(exclude={"store"}, exclude_none=True)
     item = ingest.ArticleCreate.model_validate({**fields, "source": request.source_name()})
-    article, created = ingest.store_article(session, item, settings, scored.analysis)
+    article, created = ingest.store_one(engine, item, settings, scored.analysis)
     stored = ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)
     return replace(scored, stored=stored)
 

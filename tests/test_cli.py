@@ -70,10 +70,8 @@ def test_openapi_yaml_matches_the_app() -> None:
 
 
 def test_demo_corpus_loads_into_an_empty_store_only(engine: Engine, settings: Settings) -> None:
-    with session_scope(engine, write=True) as session:
-        first = load_demo(session, settings)
-    with session_scope(engine, write=True) as session:
-        second = load_demo(session, settings)
+    first = load_demo(engine, settings)
+    second = load_demo(engine, settings)
 
     assert first is not None
     assert [result.status for result in first] == ["created"] * len(demo_articles())

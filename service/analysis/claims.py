@@ -28,18 +28,32 @@ _OPINION = re.compile(
     r"|ich glaube|unverantwortlich|skandalös|peinlich|in my view|i think|i believe|rightly"
     r"|wrongly|shameful|disgraceful)\b"
 )
+_ATTRIBUTION_CUES = tuple(fold(cue) for cue in lx.ATTRIBUTIONS)
+_DENIALS = tuple(fold(denial) for denial in lx.DENIALS)
 MIN_WORDS = 4
 # Shorter sentences are claims only when they carry a number or a date ("He was 48.").
 MIN_WORDS_WITH_FIGURES = 3
 
 
 def extract_claims(text: str, sentences: tuple[Sentence, ...]) -> tuple[Claim, ...]:
+    return extract(text, sentences)[0]
+
+
+def extract(
+    text: str, sentences: tuple[Sentence, ...]
+) -> tuple[tuple[Claim, ...], tuple[Mention, ...]]:
+    """The claims of the text, and every name mention (claims or not), in one pass."""
     claims: list[Claim] = []
+    mentions: list[Mention] = []
+    keys: dict[str, str] = {}  # names repeat: key each spelling once per text
     for sentence in sentences:
-        claim = _claim(text, sentence, len(claims))
+        words = list(_WORD.finditer(text, sentence.start, sentence.end))
+        found = tuple(_mentions(words, keys))
+        mentions.extend(found)
+        claim = _claim(text, sentence, words, found, len(claims))
         if claim is not None:
             claims.append(claim)
-    return tuple(claims)
+    return tuple(claims), tuple(mentions)
 
 
 def is_residue(sentence_text: str) -> bool:
@@ -48,7 +62,7 @@ def is_residue(sentence_text: str) -> bool:
 
 def find_mentions(text: str, sentence: Sentence) -> tuple[Mention, ...]:
     """The name-like words of one sentence."""
-    return tuple(_mentions(list(_WORD.finditer(text, sentence.start, sentence.end))))
+    return tuple(_mentions(list(_WORD.finditer(text, sentence.start, sentence.end)), {}))
 
 
 def content_terms(text: str) -> tuple[str, ...]:
@@ -59,15 +73,19 @@ def content_terms(text: str) -> tuple[str, ...]:
     )
 
 
-def _claim(text: str, sentence: Sentence, index: int) -> Claim | None:
-    words = list(_WORD.finditer(text, sentence.start, sentence.end))
+def _claim(
+    text: str,
+    sentence: Sentence,
+    words: Sequence[re.Match[str]],
+    mentions: tuple[Mention, ...],
+    index: int,
+) -> Claim | None:
     if len(words) < MIN_WORDS_WITH_FIGURES or not _is_statement(sentence.text):
         return None
     dates = tuple(find_dates(text, sentence.start, sentence.end))
     quantities = tuple(find_quantities(text, sentence.start, sentence.end, words, dates))
     if len(words) < MIN_WORDS and not (dates or quantities):
         return None
-    mentions = tuple(_mentions(words))
     folded = f" {fold(sentence.text)} "
     quoted = len(_QUOTES.findall(sentence.text)) >= 2
     attribution = _attribution(folded, mentions)
@@ -95,12 +113,13 @@ def _is_statement(sentence: str) -> bool:
     )
 
 
-def _mentions(words: Sequence[re.Match[str]]) -> Iterator[Mention]:
+def _mentions(words: Sequence[re.Match[str]], keys: dict[str, str]) -> Iterator[Mention]:
     for position, word in enumerate(words):
         token = word.group()
         context = [w.group() for w in words[max(0, position - 2) : position]]
         if _looks_like_name(token, context):
-            yield Mention(word.start(), word.end(), token, name_key(token))
+            key = keys.get(token) or keys.setdefault(token, name_key(token))
+            yield Mention(word.start(), word.end(), token, key)
 
 
 def _looks_like_name(token: str, context: list[str]) -> bool:
@@ -126,16 +145,14 @@ def _looks_like_name(token: str, context: list[str]) -> bool:
 
 def _negated(folded: str, words: Sequence[re.Match[str]]) -> bool:
     tokens = {fold(word.group()) for word in words}
-    return bool(tokens & lx.NEGATIONS) or any(fold(d) in folded for d in lx.DENIALS)
+    return bool(tokens & lx.NEGATIONS) or any(denial in folded for denial in _DENIALS)
 
 
 def _attribution(folded: str, mentions: tuple[Mention, ...]) -> str | None:
     """Who the sentence attributes its statement to: an institution (with its qualifier, so
     that "das russische Ministerium" and "das französische Ministerium" are two speakers), or
     the name nearest the attribution verb; None when it attributes nothing."""
-    cues = [
-        cue for cue in map(fold, lx.ATTRIBUTIONS) if f" {cue} " in folded or f" {cue}," in folded
-    ]
+    cues = [cue for cue in _ATTRIBUTION_CUES if f" {cue} " in folded or f" {cue}," in folded]
     if not cues:
         return None
     outside_quotes = _QUOTES.split(folded)[::2]

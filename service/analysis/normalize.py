@@ -57,6 +57,8 @@ def _clean_run(run: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Sébastien" -> "sebastien", "Ärzte" -> "arzte"."""
+    if text.isascii():
+        return text.lower()  # most words: no decomposition needed
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char)).replace(
         "ß", "ss"

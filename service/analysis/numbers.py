@@ -17,6 +17,7 @@ NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(%))?(?![\w:])"
 )
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_DEATH_CUES = tuple(fold(cue) for cue in lx.DEATH_CUES)
 _OF_THEM = ("davon", "of", "von")
 _SHARE_OF = ("der", "des", "of", "aller", "all", "de", "des")
 
@@ -98,7 +99,7 @@ def _share(unit: str, following: Sequence[str]) -> str:
 
 
 def _death_toll(concept: str, folded_sentence: str) -> str:
-    if concept == "person" and any(fold(cue) in folded_sentence for cue in lx.DEATH_CUES):
+    if concept == "person" and any(cue in folded_sentence for cue in _DEATH_CUES):
         return "death"
     return concept
 

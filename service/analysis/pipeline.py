@@ -6,7 +6,7 @@ score:    candidates -> story peers -> independent voices -> claim alignment -> 
 
 from service.analysis.agreement import article_score, judge_claim
 from service.analysis.alignment import align
-from service.analysis.claims import content_terms, extract_claims, find_mentions
+from service.analysis.claims import content_terms, extract
 from service.analysis.flags import consensus_of, find_flags, penalised
 from service.analysis.params import Thresholds
 from service.analysis.peers import select_peers
@@ -21,8 +21,7 @@ ANALYSIS_VERSION = 2
 def analyze(text: str, language: str | None) -> Analysis:
     """Analyse normalised text once: what is stored with an article and compared as a peer."""
     sentences = split_sentences(text)
-    claims = extract_claims(text, sentences)
-    mentions = tuple(m for sentence in sentences for m in find_mentions(text, sentence))
+    claims, mentions = extract(text, sentences)
     name_keys = tuple(sorted({mention.key for claim in claims for mention in claim.mentions}))
     return Analysis(language, sentences, claims, name_keys, content_terms(text), mentions)
 

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.settings import Settings
@@ -12,6 +13,10 @@ from service.store.db import session_scope
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
 
 
 def read_session(request: Request) -> Iterator[Session]:
@@ -25,5 +30,7 @@ def write_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# For work that analyses before it writes: it opens its own short transactions.
+EngineDep = Annotated[Engine, Depends(get_engine)]
 ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session)]

@@ -4,11 +4,12 @@ import json
 from importlib import resources
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Engine
 
 from service.ingest import ItemResult, store_batch
 from service.settings import Settings
 from service.store import repository
+from service.store.db import session_scope
 
 
 def demo_articles() -> list[dict[str, Any]]:
@@ -16,8 +17,9 @@ def demo_articles() -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def load_demo(session: Session, settings: Settings) -> list[ItemResult] | None:
+def load_demo(engine: Engine, settings: Settings) -> list[ItemResult] | None:
     """Store the demo corpus into an empty store; leave a store that has articles alone."""
-    if repository.count_articles(session) > 0:
-        return None
-    return store_batch(session, demo_articles(), settings)
+    with session_scope(engine) as session:
+        if repository.count_articles(session) > 0:
+            return None
+    return store_batch(engine, demo_articles(), settings)

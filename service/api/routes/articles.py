@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from service import ingest
-from service.api.deps import ReadSession, SettingsDep, WriteSession
+from service.api.deps import EngineDep, ReadSession, SettingsDep, WriteSession
 from service.api.errors import responses
 from service.api.schemas import (
     ArticleCreate,
@@ -41,11 +41,15 @@ ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
     summary="Store one article (idempotent)",
 )
 def create_article(
-    item: ArticleCreate, response: Response, session: WriteSession, settings: SettingsDep
+    item: ArticleCreate,
+    response: Response,
+    engine: EngineDep,
+    session: ReadSession,
+    settings: SettingsDep,
 ) -> ArticlePublic:
     """Store an article. The same URL, or the same text from the same source, returns the
     stored article with 200 instead of storing it again."""
-    article, created = ingest.store_article(session, item, settings)
+    article, created = ingest.store_one(engine, item, settings)
     if not created:
         response.status_code = status.HTTP_200_OK
     return _public(session, article)
@@ -57,7 +61,7 @@ def create_article(
     responses=responses(400, 413, 422, 503),
     summary="Store many articles in one transaction",
 )
-def create_articles(body: BatchCreate, session: WriteSession, settings: SettingsDep) -> BatchResult:
+def create_articles(body: BatchCreate, engine: EngineDep, settings: SettingsDep) -> BatchResult:
     """Store up to `CROSSCHECK_MAX_BATCH_ITEMS` articles; each item is reported as created,
     existing or rejected (with the reason). Rejected items do not stop the others."""
     if len(body.items) > settings.max_batch_items:
@@ -65,7 +69,7 @@ def create_articles(body: BatchCreate, session: WriteSession, settings: Settings
             f"{len(body.items)} items; the limit is {settings.max_batch_items} per batch",
             details={"limit": settings.max_batch_items, "items": len(body.items)},
         )
-    results = ingest.store_batch(session, body.items, settings)
+    results = ingest.store_batch(engine, body.items, settings)
     items = [BatchItem.model_validate(result, from_attributes=True) for result in results]
     return BatchResult(
         created=sum(item.status == "created" for item in items),

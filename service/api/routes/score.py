@@ -42,8 +42,7 @@ def score(body: ScoreRequest, request: Request, settings: SettingsDep) -> ScoreR
         scored = scoring.score_text(session, body, settings)
     if body.store:
         # A write transaction of its own, after scoring: the write lock is held for the insert only.
-        with session_scope(engine, write=True) as session:
-            scored = scoring.store_scored(session, body, scored, settings)
+        scored = scoring.store_scored(engine, body, scored, settings)
     return to_response(scored)
 
 
