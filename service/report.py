@@ -36,3 +36,15 @@ def print_report(response: ScoreResponse, console: Console) -> None:
                 f"    [red]{conflict.kind}: says {escape(conflict.found)}, "
                 f"{', '.join(conflict.sources)} say {escape(conflict.expected)}[/red]"
             )
+    _print_flags(response, console)
+
+
+def _print_flags(response: ScoreResponse, console: Console) -> None:
+    if response.flags:
+        console.print(f"[bold]{len(response.flags)} flags[/bold]")
+    for flag in response.flags:
+        expected = f" -> {escape(flag.expected)}" if flag.expected else ""
+        console.print(
+            f"  [magenta]{flag.type}/{flag.subtype}[/magenta] {flag.confidence:.2f} "
+            f"“{escape(' '.join(flag.found.split())[:80])}”{expected}"
+        )

@@ -15,7 +15,7 @@ from service.analysis.flags import residue
 from service.analysis.names import name_key
 from service.analysis.normalize import fold
 from service.analysis.numbers import NUMBER, find_quantities
-from service.analysis.records import Claim, Mention, Sentence
+from service.analysis.records import Claim, DateRef, Mention, Sentence
 
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _QUOTES = re.compile(r"[„“”\"»«‚‘’]")
@@ -84,8 +84,8 @@ def _claim(
         return None
     dates = tuple(find_dates(text, sentence.start, sentence.end))
     quantities = tuple(find_quantities(text, sentence.start, sentence.end, words, dates))
-    if len(words) < MIN_WORDS and not (dates or quantities):
-        return None
+    if len(words) < MIN_WORDS and not (quantities or (dates and not _only_a_date(sentence, dates))):
+        return None  # "He was 48." is a claim; a dateline ("Dezember 27, 2024") is not
     folded = f" {fold(sentence.text)} "
     quoted = len(_QUOTES.findall(sentence.text)) >= 2
     attribution = _attribution(folded, mentions)
@@ -103,6 +103,11 @@ def _claim(
         attribution=attribution,
         quoted=quoted,
     )
+
+
+def _only_a_date(sentence: Sentence, dates: tuple[DateRef, ...]) -> bool:
+    covered = sum(date.end - date.start for date in dates)
+    return covered >= 0.7 * len(sentence.text.strip(" .,;:"))
 
 
 def _is_statement(sentence: str) -> bool:

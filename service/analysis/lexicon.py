@@ -58,6 +58,7 @@ NOT_NAMES = frozenset(
 # German nouns and noun phrases: after these a capitalised word is a common noun, not a name.
 DETERMINERS = frozenset(
     """der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins ums
+    ihres seines meines deines unseres eures
     aufs durchs fürs übers unters vors kein
     keine keinen keinem keiner sein seine seinem seinen seiner ihr ihre ihrem ihren ihrer dieser
     diese dieses diesem diesen jeder jede jedes jedem jeden alle allen mehrere viele einige zwei
@@ -93,10 +94,41 @@ NOUN_SUFFIXES = (
     "kollegen",
 )
 
+# Words that name an office, not a person: "Kremlkritiker Alexej Nawalny", "Mayor Sadiq Khan".
+TITLE_SUFFIXES = (
+    "politiker",
+    "minister",
+    "ministerin",
+    "kritiker",
+    "sprecher",
+    "sprecherin",
+    "chef",
+    "chefin",
+    "kanzler",
+    "kanzlerin",
+    "präsident",
+    "präsidentin",
+    "meister",
+    "meisterin",
+    "trainer",
+    "president",
+    "minister",
+    "chancellor",
+    "secretary",
+    "mayor",
+    "spokesman",
+    "spokeswoman",
+    "leader",
+    "general",
+    "senator",
+    "governor",
+    "gouverneur",
+)
+
 ABBREVIATIONS = frozenset(
     """nr z b u a bzw ca vgl ggf usw etc dr prof st abs art bd hr fr mio mrd jan feb mär apr jun
     jul aug sep sept okt nov dez mr mrs ms jr sr vs no inc ltd co corp gen col lt sgt rep sen gov
-    str tel mme mlle m""".split()
+    str tel mme mlle m sog evtl inkl zzgl ua dh zb bspw etc resp approx""".split()
 )
 
 MONTHS: Mapping[str, int] = MappingProxyType(

@@ -104,3 +104,19 @@ def test_seed_flags(reports: dict[str, dict[str, Any]], seeds: dict[str, str]) -
     for number, report in reports.items():
         for flag in report["flags"]:
             assert seeds[number][flag["start"] : flag["end"]] == flag["found"]
+
+
+def test_one_outlet_sharing_a_misspelling_does_not_excuse_it(
+    client: TestClient, seeds: dict[str, str]
+) -> None:
+    """With the demo corpus stored too, one demo outlet writes "Licorno" and "Lecorno" as well;
+    seven independent voices writing "Lecornu" still make them drift."""
+    from service.demo import demo_articles
+
+    client.post("/articles/batch", json={"items": demo_articles()})
+    for number, text in seeds.items():
+        client.post("/articles", json={"source": f"seed-{number}", "text": text})
+
+    report = client.post("/score", json={"source": "seed-003", "text": seeds["003"]}).json()
+
+    assert {("Licorno", "Lecornu"), ("Lecorno", "Lecornu")} <= flagged(report, "spelling_drift")

@@ -15,12 +15,16 @@ _ENGLISH_MONTHS = (
 _ANY_MONTH = "|".join(sorted({*_GERMAN_MONTHS, *_ENGLISH_MONTHS}, key=len, reverse=True))
 
 # Month before day: English order, in German text.
+# Not when a word follows the number: "im Juli 12 Prozent" is a count, not a date.
 _MONTH_DAY = re.compile(
-    rf"\b({_ANY_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(\d{{4}}))?\b(?!\.)"
+    rf"\b({_ANY_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,\s*(\d{{4}})\b|\b(?!\.|\s+[^\W\d_]))"
 )
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 # Day with a full stop before the month: German order, in English text.
-_DAY_DOT_MONTH = re.compile(rf"\b(\d{{1,2}})\.\s+({_ANY_MONTH})(?:\s+(\d{{4}}))?\b")
+_DAY_DOT_MONTH = re.compile(
+    rf"\b(0?[1-9]|[12]\d|3[01])\.\s+({_ANY_MONTH})(?:\s+(\d{{4}}))?\b(?!['’])"
+)
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:

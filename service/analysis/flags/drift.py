@@ -3,10 +3,12 @@ ways inside the article. Accents, inflections ("Lecornus"), transliteration conv
 `transliteration`) and spellings the peers also use are not drift."""
 
 from collections import Counter
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
 from service.analysis.flags import residue, transliteration
+from service.analysis.lexicon import NOT_NAMES, TITLE_SUFFIXES
 from service.analysis.names import accepted_alike, cologne_phonetic, is_inflection, name_key
 from service.analysis.normalize import fold
 from service.analysis.records import Analysis, Consensus, Flag, Mention, NameUse
@@ -20,30 +22,82 @@ SOUND_LETTERS = 70.0
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
+    language = analysis.language
+    same_language = [u for u in consensus.names if u.language == language or not language]
     peers = [
         u
-        for u in consensus.names
-        if (u.language == analysis.language or not analysis.language)
-        and " " not in u.surface
-        and not transliteration.is_foreign(u.surface, analysis.language)
+        for u in same_language
+        if " " not in u.surface and not transliteration.is_foreign(u.surface, language)
     ]
+    phrases = [u.surface for u in same_language if " " in u.surface]
     mentions = [m for m in analysis.mentions if not residue.within_residue(text, m.start)]
     own = Counter(m.text for m in mentions)
+    own_phrases = [
+        f"{a.text} {b.text}" for a, b in pairwise(analysis.mentions) if b.start == a.end + 1
+    ]
     flags = []
-    for mention in mentions:
+    for index, mention in enumerate(mentions):
         found = mention.text
-        if len(found) < MIN_LENGTH or found.isupper() or _used_by(found, peers):
-            continue
-        if transliteration.is_foreign(found, analysis.language):
-            continue  # the transliteration flagger says what is wrong with it
-        expected = _expected_by_peers(found, peers, analysis.language)
-        if expected is not None:
+        if (
+            len(found) < MIN_LENGTH
+            or found.isupper()
+            or transliteration.is_foreign(found, language)
+        ):
+            continue  # the transliteration flagger says what is wrong with a foreign spelling
+        first_name = _first_name(mentions, index, phrases)
+        expected = _expected_by_peers(found, peers, language)
+        if expected is not None and not _another_person(first_name, expected.surface, phrases):
             flags.append(_peer_flag(mention, expected))
             continue
-        majority = _expected_in_article(found, own, analysis.language)
-        if majority is not None:
-            flags.append(_article_flag(mention, majority, own[majority]))
+        if not _voices_of(found, peers):
+            majority = _expected_in_article(found, own, language)
+            known = [*phrases, *own_phrases]
+            if majority is not None and not _another_person(first_name, majority, known):
+                flags.append(_article_flag(mention, majority, own[majority]))
     return tuple(flags)
+
+
+def _first_name(mentions: list[Mention], index: int, phrases: list[str]) -> str | None:
+    """The first name written right before this one ("Olaf" of "Olaf Scholz"), if any. A
+    surname before it ("versicherte Lecornu Sojgu") is no first name: the phrases show it
+    after a first name of its own ("Sébastien Lecornu")."""
+    if not index or mentions[index - 1].end + 1 != mentions[index].start:
+        return None
+    candidate = mentions[index - 1].text
+    if _is_title(candidate) or any(candidate in phrase.split(" ")[1:] for phrase in phrases):
+        return None
+    return candidate
+
+
+def _is_title(word: str) -> bool:
+    return word in NOT_NAMES or word.lower().endswith(TITLE_SUFFIXES)
+
+
+def _another_person(first_name: str | None, expected: str, phrases: list[str]) -> bool:
+    """ "Martin Schulz" is not a misspelled "Olaf Scholz": the peers write the expected surname
+    only after other first names than this one."""
+    if first_name is None:
+        return False
+    before = {
+        words[i - 1]
+        for phrase in phrases
+        if expected in (words := phrase.split(" "))
+        for i in range(1, len(words))
+        if words[i] == expected and not _is_title(words[i - 1])
+    }
+    return bool(before) and not any(variants(first_name, b) or first_name == b for b in before)
+
+
+def female_form(first: str, second: str) -> bool:
+    """Russian and Ukrainian surnames take a feminine ending: "Selenska" of "Selenskyj",
+    "Nawalnaja" of "Nawalny", "Peskowa" of "Peskow"; those are other people, not drift."""
+    endings = ("yj", "ij", "yy", "iy", "y", "i", "aja", "aya", "a", "ja")
+    stems = []
+    for word in (fold(first), fold(second)):
+        ending = next((e for e in endings if word.endswith(e) and len(word) - len(e) >= 3), "")
+        stems.append((word[: len(word) - len(ending)] if ending else word, ending))
+    (stem_a, end_a), (stem_b, end_b) = stems
+    return stem_a == stem_b and end_a != end_b and "a" in (end_a[-1:], end_b[-1:])
 
 
 def variants(first: str, second: str) -> bool:
@@ -52,6 +106,8 @@ def variants(first: str, second: str) -> bool:
     share a Cologne code and are two people.)"""
     a, b = fold(first), fold(second)
     if a == b or a[:1] != b[:1] or is_inflection(first, second) or accepted_alike(first, second):
+        return False
+    if female_form(first, second):
         return False
     letters = fuzz.ratio(a, b, processor=None)
     keys = fuzz.ratio(name_key(first), name_key(second), processor=None)
@@ -62,13 +118,17 @@ def variants(first: str, second: str) -> bool:
     return sound and letters >= SOUND_LETTERS
 
 
-def _used_by(found: str, peers: list[NameUse]) -> bool:
+def _voices_of(found: str, peers: list[NameUse]) -> frozenset[int]:
+    """Voices that spell the name exactly so (up to accents and inflection)."""
     folded = fold(found)
-    return any(fold(u.surface) == folded or is_inflection(u.surface, found) for u in peers)
+    uses = [u for u in peers if fold(u.surface) == folded or is_inflection(u.surface, found)]
+    return frozenset().union(*(u.voices for u in uses))
 
 
 def _expected_by_peers(found: str, peers: list[NameUse], language: str | None) -> NameUse | None:
-    """The variant of `found` that most independent voices use (uninflected form first)."""
+    """The variant of `found` that clearly more independent voices use: any voice when none
+    writes `found`, else at least twice as many (one outlet's "Licorno" does not make it right
+    against seven outlets' "Lecornu")."""
     similar = [
         u
         for u in peers
@@ -78,7 +138,11 @@ def _expected_by_peers(found: str, peers: list[NameUse], language: str | None) -
     ]
     if not similar:
         return None
-    return max(similar, key=lambda u: (len(_voices_of_group(u, peers)), -len(u.surface), u.surface))
+    best = max(similar, key=lambda u: (len(_voices_of_group(u, peers)), -len(u.surface), u.surface))
+    ours, theirs = len(_voices_of(found, peers)), len(_voices_of_group(best, peers))
+    if ours and theirs < max(2, 2 * ours):
+        return None
+    return best
 
 
 def _voices_of_group(use: NameUse, peers: list[NameUse]) -> frozenset[int]:

@@ -29,6 +29,7 @@ _GLUED_QUOTE = re.compile(r"\b[\wäöüß]+[„“\"»](?=[A-ZÄÖÜ])")
 _LOWER_AFTER_STOP = re.compile(r"(?<=[a-zäöüß)])\. (?=[a-zäöüß]{2,}\b)")
 _SPACE_BEFORE_STOP = re.compile(r"(?<=\w) \.(?=\s|$)")
 _WORD_BEFORE = re.compile(r"(\w+)$")
+_NEXT_WORD = re.compile(r"\w+")
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
@@ -39,11 +40,11 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
     ]
     for match in _LOWER_AFTER_STOP.finditer(text):
         word = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
-        if word and word.group(1).lower() not in ABBREVIATIONS and not word.group(1).isdigit():
+        if word and not _abbreviation(text, word):
             flags.append(
                 _flag(
                     match.start(),
-                    match.end() + 3,
+                    _word_end(text, match.end()),
                     text,
                     "The sentence goes on after its full stop.",
                 )
@@ -101,3 +102,14 @@ def _flag(start: int, end: int, text: str, message: str) -> Flag:
     return Flag(
         "translation_artifact", "fragment", start, end, text[start:end], None, 0.75, message
     )
+
+
+def _abbreviation(text: str, word: re.Match[str]) -> bool:
+    """ "z. B.", "d. h.", "e.g.", "sog.", "Nr.": a full stop after a short or listed word."""
+    token = word.group(1)
+    return len(token) <= 2 or token.lower() in ABBREVIATIONS or token.isdigit()
+
+
+def _word_end(text: str, index: int) -> int:
+    following = _NEXT_WORD.match(text, index)
+    return following.end() if following else index

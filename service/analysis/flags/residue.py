@@ -10,12 +10,14 @@ _LINE = re.compile(r"[^\n]+")
 KINDS = (
     (
         "audio_player",
-        r"^\d{1,2}:\d{2}$|audioversion|künstlich generiert|audio version|listen to this article",
+        r"^\d{1,2}:\d{2}$|diese audioversion|audioversion wurde|^listen to this article"
+        r"|^audio is generated",
     ),
     (
         "newsletter",
-        r"newsletter|abonnieren sie|jetzt abonnieren|subscribe to|sign up for"
-        r"|per e-mail erhalten|^nicht mehr anzeigen$",
+        r"abonnieren sie unseren newsletter|zum newsletter anmelden|^newsletter$"
+        r"|ich möchte .* per e-mail erhalten|^nicht mehr anzeigen$"
+        r"|sign up for (our|the) .*newsletter",
     ),
     (
         "related_link",
@@ -33,14 +35,16 @@ KINDS = (
         r"|^werbung$|^advertisement$",
     ),
 )
-# On short lines (a player button, a paywall teaser), a single word gives residue away.
-SHORT_LINE_WORDS = 10
+# A short line that opens with a player or paywall word is a button or a teaser, not prose
+# ("Artikel anhören", "Jetzt registrieren und weiterlesen"); inside a sentence the same words
+# are ordinary ("Moscow did not listen", "Reservisten registrieren lassen").
+SHORT_LINE_WORDS = 8
 SHORT_LINE_KINDS = (
-    ("audio_player", r"\b(anhören|vorlesen|vorgelesen|zuhören|audio|listen|podcast)\b"),
+    ("audio_player", r"^(artikel anhören|anhören|vorlesen|audio|listen|podcast|hören sie)\b"),
     (
         "newsletter",
-        r"\b(abonnieren|abonnement|abo|registrieren|anmelden|weiterlesen|subscribe|subscription"
-        r"|sign up|unlimited access|log in|einloggen)\b",
+        r"^((jetzt|hier)\b.*\b(abonnieren|registrieren|anmelden|weiterlesen|testen)|abonnieren"
+        r"|registrieren|anmelden|weiterlesen|subscribe|sign up|log in|einloggen|zum abo)\b",
     ),
 )
 _PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in KINDS)

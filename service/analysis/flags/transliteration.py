@@ -6,9 +6,10 @@ A spelling is flagged when the target language's form is attested: in the list o
 names below, in same-language peers, or elsewhere in the article itself."""
 
 import re
+from itertools import pairwise
 from types import MappingProxyType
 
-from service.analysis.names import is_inflection
+from service.analysis.names import cologne_phonetic, is_inflection
 from service.analysis.normalize import fold
 from service.analysis.records import Analysis, Consensus, Flag, Mention
 
@@ -31,7 +32,6 @@ KNOWN = MappingProxyType(
         "Prigoschin": ("Prigozhin",),
         "Jermak": ("Yermak",),
         "Michail": ("Mikhail",),
-        "Dmitri": ("Dmitry", "Dmitriy"),
         "Juri": ("Yuri", "Yury"),
         "Jewgeni": ("Yevgeny", "Evgeny"),
         "Timoschenko": ("Tymoshenko",),
@@ -43,6 +43,13 @@ KNOWN = MappingProxyType(
         "Schojgu": (),
     }
 )
+# First names are shared with other languages ("Vladimir Petković", "Sergej Milinković-Savić"):
+# they are flagged only before a Russian or Ukrainian surname.
+FIRST_NAMES = frozenset(
+    {"Sergej", "Wladimir", "Wolodymyr", "Witali", "Alexej", "Michail", "Juri", "Jewgeni"}
+)
+# Surnames spelled alike in German and English that still mark a Russian or Ukrainian name.
+SAME_SURNAMES = frozenset({"putin", "klitschko", "kuleba", "medinski", "pawlow"})
 _ENGLISH_OF = {fold(german): english[0] for german, english in KNOWN.items() if english}
 _GERMAN_OF = {fold(english): german for german, forms in KNOWN.items() for english in forms}
 
@@ -114,12 +121,46 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
         return ()
     attested = {fold(u.surface): u for u in consensus.names if u.language == language}
     own = {fold(m.text) for m in analysis.mentions}
+    mentions = analysis.mentions
     flags = []
-    for mention in analysis.mentions:
+    for index, mention in enumerate(mentions):
         expected, sources, confidence = _native_form(mention, language, attested, own)
-        if expected is not None:
-            flags.append(_flag(mention, expected, sources, confidence, language))
+        if expected is None:
+            continue
+        following = mentions[index + 1] if index + 1 < len(mentions) else None
+        surname = following.text if following and following.start == mention.end + 1 else None
+        if _german_first_name(expected, mention.text, language) and not _slavic_surname(
+            surname, expected, attested
+        ):
+            continue
+        flags.append(_flag(mention, expected, sources, confidence, language))
     return tuple(flags)
+
+
+def _german_first_name(expected: str, found: str, language: str) -> bool:
+    german = expected if language == "de" else found
+    return german in FIRST_NAMES
+
+
+def _slavic_surname(surname: str | None, first_name: str, attested: dict) -> bool:  # type: ignore[type-arg]
+    """A surname known to be Russian or Ukrainian, or one the peers write after the native
+    form of the first name ("Sergej Schoigu" for "Sergey Soygu")."""
+    if surname is None:
+        return False
+    folded = fold(surname)
+    if folded in _GERMAN_OF or folded in _ENGLISH_OF or folded in SAME_SURNAMES:
+        return True
+    if folded in {fold(german) for german in KNOWN}:
+        return True
+    first = fold(first_name)
+    for phrase in attested:
+        words = phrase.split(" ")
+        for word, other in pairwise(words):
+            if word == first and (
+                other == folded or cologne_phonetic(other) == cologne_phonetic(surname)
+            ):
+                return True
+    return False
 
 
 def _native_form(

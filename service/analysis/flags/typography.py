@@ -17,11 +17,21 @@ _FRENCH_QUOTES = re.compile(r"(?<![\w.!?])«\s(?=\w)|(?<=[\w.!?])\s»(?!\w)")
 # Opening mark -> its closing mark. “ closes „ in German and opens in English; « likewise.
 _PAIRS = {"„": "“", "“": "”", "»": "«", "«": "»"}
 _UNITS_DE = r"(?:Prozent|%|Millionen|Milliarden|Euro|Dollar|Meter|Kilometer|Grad|Stunden)"
+# "1,085 Dollar" may be a German decimal (an exchange rate, a measure); "1,250 Menschen" cannot
+# be: a single group is another language's digit grouping only before what is counted.
+_MEASURES_DE = r"(?:Dollar|Euro|Pfund|Franken|Prozent|Punkte|Grad|Meter|Kilometer|Liter|Tonnen)"
 _UNITS_EN = r"(?:percent|per cent|%|million|billion|euros?|dollars?|metres?|meters?|hours)"
+_MEASURES_EN = (
+    r"(?:dollars?|euros?|pounds?|francs?|percent|per cent|points?|degrees?|metres?|meters?"
+    r"|kilometres?|litres?|tonnes?|tons?|times)"
+)
 _NUMBER_RULES = {
     "de": (
         (
-            re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,]\d)"),
+            re.compile(
+                rf"(?<![\d.,])\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d.,]\d)"
+                rf"|(?<![\d.,])\d{{1,3}},\d{{3}}(?![\d.,]\d)(?=\s(?!{_MEASURES_DE})[A-ZÄÖÜ])"
+            ),
             "German groups digits with full stops",
         ),
         (
@@ -31,7 +41,10 @@ _NUMBER_RULES = {
     ),
     "en": (
         (
-            re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,]\d)(?=\s+[a-z])"),
+            re.compile(
+                rf"(?<![\d.,])\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.,]\d)"
+                rf"|(?<![\d.,])\d{{1,3}}\.\d{{3}}(?![\d.,]\d)(?=\s(?!{_MEASURES_EN})[a-z])"
+            ),
             "English groups digits with commas",
         ),
         (
@@ -71,7 +84,8 @@ def _foreign_quotes(text: str, language: str) -> list[Flag]:
 def _unbalanced(text: str, start: int, end: int) -> list[Flag]:
     """Quotes opened and never closed, or closed and never opened, within one paragraph."""
     line = text[start:end]
-    if line.count('"') % 2:
+    # English continues a quote over paragraphs by opening each one and closing only the last.
+    if line.count('"') % 2 and not line.lstrip().startswith('"'):
         index = start + line.rindex('"')
         return [
             _quote_flag(index, index + 1, '"', "This quotation mark is never closed or opened.")

@@ -66,3 +66,12 @@ def test_english_text_drifts_from_english_peers(flags: FlagRun) -> None:
     text = "Shoigu told Licorno that talks were possible."
 
     assert drift(flags(text, "en", peers=peers)) == [("peers", "Licorno", "Lecornu")]
+
+
+def test_other_people_with_similar_names_are_not_drift(flags: FlagRun) -> None:
+    peers = ("Bundeskanzler Olaf Scholz empfing Wolodymyr Selenskyj in Berlin.",) * 2
+    text = (
+        "Olaf Scholz traf Martin Schulz. Selenskyj kam mit seiner Frau Olena Selenska. "
+        "Peskow sagte, Peskow wisse nichts; seine Tochter Jelisaweta Peskowa lebt in Paris."
+    )
+    assert drift(flags(text, peers=peers)) == []

@@ -86,3 +86,20 @@ def test_residue(flags: FlagRun) -> None:
         ("related_link", "Siehe auch: Zehn Tipps für den Urlaub"),
         ("credit", "(Foto: dpa)"),
     ]
+
+
+def test_ordinary_prose_that_once_looked_like_artifacts(flags: FlagRun) -> None:
+    german = (
+        "Die Zeitung verschickt dazu einen Newsletter an ihre Leser. Die Erklärung habe man per "
+        "E-Mail erhalten, sagte ein Sprecher.\nRussland will alle Reservisten registrieren lassen.\n"
+        "Ein Video des Treffens sei künstlich generiert worden, teilte das Amt mit. Der Euro "
+        "kostete 1,085 Dollar. Die Preise stiegen im Juli 12 Prozent. Das war am Mittwoch, d. h. "
+        "erstmals seit 2022, und betraf die sog. Reservisten."
+    )
+    english = (
+        "Moscow did not listen, a French official said.\nParis does not subscribe to that view. "
+        "The euro traded at 1.085 dollars, e.g. on Friday, i.e. before the talks. Prices rose "
+        'from 61. May\'s figures come next.\n"We will stay.\n"And we will fight," he said.'
+    )
+    assert flags(german) == []
+    assert flags(english, "en") == []

@@ -49,3 +49,14 @@ def test_rules_apply_to_unknown_names_only_when_the_native_form_is_attested(flag
         ("foreign_transliteration", "Gladkov", "Gladkow")
     ]
     assert foreign(flags("Die Sängerin Victoria Sheinbaum trat in Wien auf.")) == []
+
+
+def test_first_names_shared_with_other_languages_need_a_slavic_surname(flags: FlagRun) -> None:
+    assert foreign(flags("Der Schweizer Trainer Vladimir Petković lobte sein Team.")) == []
+    assert foreign(flags("Serbia midfielder Sergej Milinković-Savić scored twice.", "en")) == []
+    assert foreign(flags("The Kremlin spokesman, Dmitri Peskov, said no.", "en")) == []
+    assert foreign(flags("Sergei Shoigu traf Vladimir Putin.")) == [
+        ("foreign_transliteration", "Sergei", "Sergej"),
+        ("foreign_transliteration", "Shoigu", "Schoigu"),
+        ("foreign_transliteration", "Vladimir", "Wladimir"),
+    ]
