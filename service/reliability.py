@@ -13,10 +13,10 @@ from sqlmodel import Session
 from service.analysis.reliability import Check, Estimate, estimate_reliability
 from service.errors import InvalidInput
 from service.ingest import normalize_source
-from service.scoring import Submitted, candidate, score_against_store
+from service.scoring import Submitted, score_against_store, timestamp
 from service.settings import Settings
 from service.store import repository
-from service.store.codec import load_analysis
+from service.store.codec import load_analysis, load_features
 from service.store.db import session_scope
 
 _PAGE = 200
@@ -70,11 +70,11 @@ def collect_checks(
 def _checks_of(session: Session, article: repository.StoredPeer, settings: Settings) -> list[Check]:
     submitted = Submitted(
         text=article.text,
-        analysis=load_analysis(article.analysis, article.text),
+        analysis=load_analysis(article.analysis, article.text, load_features(article.features)),
         source=article.source,
         content_hash=article.content_hash,
         url=article.url,
-        published_at=candidate(article).published_at,
+        published_at=timestamp(article.published_at),
     )
     report, _, _ = score_against_store(session, submitted, settings)
     sources = {voice.id: voice.sources for voice in report.voices}

@@ -3,6 +3,7 @@ the pure pipeline in `service.analysis`."""
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlalchemy import Engine
@@ -10,13 +11,13 @@ from sqlmodel import Session
 
 from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
-from service.analysis.pipeline import analyze, score
+from service.analysis.pipeline import analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
-from service.store.codec import load_analysis
-from service.store.repository import StoredPeer
+from service.store.codec import load_analysis, load_features
+from service.store.repository import StoredCandidate, StoredPeer
 
 # Terms offered to the full-text index: names and numbers first (they cross languages).
 _QUERY_TERMS = 40
@@ -120,17 +121,38 @@ class Submitted:
 def score_against_store(
     session: Session, article: Submitted, settings: Settings
 ) -> tuple[Report, list[StoredPeer], dict[str, tuple[float | None, float | None]]]:
-    """The report of one article against its peers in the store, the peers, and the ratings."""
-    peers = find_peers(session, article.analysis, settings, exclude_url=article.url)
-    names = [*(p.source for p in peers), article.source or ""]
-    ratings = repository.source_ratings(session, names=names)
-    report = score(
-        article.text,
+    """The report of one article against its peers in the store, the peers, and the ratings.
+
+    Candidates come from the full-text index (never a scan of the store) with their story
+    features only; the peers chosen among them are then read whole."""
+    ids = search.search_articles(
+        session, terms=query_terms(article.analysis), limit=settings.peer_candidates
+    )
+    candidates = [
+        _candidate(c)
+        for c in repository.load_candidates(session, article_ids=ids)
+        if not article.url or c.url != article.url
+    ]
+    chosen = choose_peers(
         article.analysis,
-        [candidate(peer) for peer in peers],
+        candidates,
         own_source=article.source,
         own_hash=article.content_hash,
         published_at=article.published_at,
+        thresholds=settings.thresholds,
+    )
+    peers = repository.load_peers(session, article_ids=[c.article_id for c, _ in chosen])
+    analyses = {
+        p.article_id: load_analysis(p.analysis, p.text, load_features(p.features)) for p in peers
+    }
+    ratings = repository.source_ratings(
+        session, names=[*(c.source for c, _ in chosen), article.source or ""]
+    )
+    report = judge(
+        article.text,
+        article.analysis,
+        chosen,
+        analyses,
         weights=weights(ratings),
         thresholds=settings.thresholds,
     )
@@ -146,20 +168,6 @@ def store_scored(
     article, created = ingest.store_one(engine, item, settings, scored.analysis)
     stored = ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)
     return replace(scored, stored=stored)
-
-
-def find_peers(
-    session: Session, analysis: Analysis, settings: Settings, *, exclude_url: str | None = None
-) -> list[StoredPeer]:
-    """Candidate articles from the full-text index (never a scan of the store)."""
-    ids = search.search_articles(
-        session, terms=query_terms(analysis), limit=settings.peer_candidates
-    )
-    return [
-        p
-        for p in repository.load_peers(session, article_ids=ids)
-        if not exclude_url or p.url != exclude_url
-    ]
 
 
 def query_terms(analysis: Analysis) -> list[str]:
@@ -186,13 +194,17 @@ def weights(ratings: dict[str, tuple[float | None, float | None]]) -> dict[str, 
     }
 
 
-def candidate(peer: StoredPeer) -> Candidate:
-    published_at = ingest.as_utc(peer.published_at)
-    published = published_at.timestamp() if published_at else None
+def timestamp(moment: datetime | None) -> float | None:
+    """POSIX seconds of a stored time (stored in UTC; SQLite returns it without its zone)."""
+    utc = ingest.as_utc(moment)
+    return utc.timestamp() if utc else None
+
+
+def _candidate(stored: StoredCandidate) -> Candidate:
     return Candidate(
-        peer.article_id,
-        peer.source,
-        load_analysis(peer.analysis, peer.text),
-        peer.content_hash,
-        published,
+        stored.article_id,
+        stored.source,
+        load_features(stored.features),
+        stored.content_hash,
+        timestamp(stored.published_at),
     )

@@ -9,11 +9,12 @@ ums Leben"), but only about the same event (a shared name around both sentences)
 like for like (a running total "seit Kriegsbeginn" is not the toll of one attack).
 """
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
 
-from service.analysis.names import is_inflection, same_name
+from service.analysis.names import name_stem
 from service.analysis.normalize import fold
 from service.analysis.params import Thresholds
 from service.analysis.records import (
@@ -26,7 +27,7 @@ from service.analysis.records import (
     Stance,
     Voice,
 )
-from service.analysis.similarity import char_vectors, claim_similarity, cosine
+from service.analysis.similarity import similarity_matrix
 
 _STORY_WIDE_UNITS = frozenset({"death", "injured"})
 # Running totals ("seit Kriegsbeginn 200 Tote") are not the toll of one event. Not "seit"
@@ -89,35 +90,28 @@ def align(
 ) -> list[list[Judgement]]:
     """For every claim of `article`, the judgement of every voice that addresses it."""
     claims = article.claims
+    names = {peer.article_id: _names(peer.analysis) for peer in peers}
     statements = [
-        _Statement(peer, claim, anchors, _names(peer.analysis))
+        _Statement(peer, claim, anchors, names[peer.article_id])
         for peer in peers
         for claim, anchors in zip(peer.analysis.claims, anchor_keys(peer.analysis), strict=True)
     ]
     if not claims or not statements:
         return [[] for _ in claims]
-    lexical = cosine(
-        char_vectors([c.text for c in claims]), char_vectors([s.claim.text for s in statements])
-    )
+    similarity = similarity_matrix(claims, [s.claim for s in statements])
     by_voice = {
-        voice.id: [j for j, s in enumerate(statements) if s.peer.voice == voice.id]
+        voice.id: np.array([j for j, s in enumerate(statements) if s.peer.voice == voice.id])
         for voice in voices
     }
+    names = _names(article)
     judgements: list[list[Judgement]] = []
     for i, (claim, anchors) in enumerate(zip(claims, anchor_keys(article), strict=True)):
-        context = _Context(claim, anchors, _names(article))
+        context = _Context(claim, anchors, names)
         row = []
         for voice in voices:
             indices = by_voice[voice.id]
-            sims = np.array(
-                [
-                    claim_similarity(float(lexical[i, j]), claim, statements[j].claim)
-                    for j in indices
-                ]
-            )
-            judgement = _judge(
-                context, voice.id, [statements[j] for j in indices], sims, thresholds
-            )
+            own = [statements[j] for j in indices]
+            judgement = _judge(context, voice.id, own, similarity[i, indices], thresholds)
             if judgement is not None:
                 row.append(judgement)
         judgements.append(row)
@@ -125,17 +119,20 @@ def align(
 
 
 def _names(analysis: Analysis) -> frozenset[str]:
-    return frozenset(m.key for m in analysis.mentions)
+    return frozenset(name_stem(key) for key in {m.key for m in analysis.mentions})
 
 
 def anchor_keys(analysis: Analysis) -> list[frozenset[str]]:
-    """For each claim, the name keys of its sentence and the sentence before it."""
-    starts = [s.start for s in analysis.sentences]
+    """For each claim, the name stems of its sentence and the sentence before it."""
+    sentence_starts = [s.start for s in analysis.sentences]
+    mention_starts = [m.start for m in analysis.mentions]
+    stems = [name_stem(m.key) for m in analysis.mentions]
     anchors = []
     for claim in analysis.claims:
-        index = max(0, np.searchsorted(starts, claim.start, side="right") - 2)
+        index = max(0, bisect_right(sentence_starts, claim.start) - 2)
         begin = analysis.sentences[index].start if analysis.sentences else claim.start
-        anchors.append(frozenset(m.key for m in analysis.mentions if begin <= m.start < claim.end))
+        first, last = bisect_left(mention_starts, begin), bisect_left(mention_starts, claim.end)
+        anchors.append(frozenset(stems[first:last]))
     return anchors
 
 
@@ -202,7 +199,7 @@ def _about_the_same(
 
 
 def _shares(keys: frozenset[str], names: frozenset[str]) -> bool:
-    return any(same_name(a, b) or is_inflection(a, b) for a in keys for b in names)
+    return not keys.isdisjoint(names)  # both hold name stems: inflections already folded
 
 
 def _compare_quantity(

@@ -128,8 +128,17 @@ def is_inflection(first: str, second: str) -> bool:
     return len(stems) == 1 and min(len(a), len(b)) >= 4
 
 
+def name_stem(key: str) -> str:
+    """One form for a name and its inflections ("Lecornus", "Moskauer" -> "lecornu",
+    "moskau"): names that share a stem are the same name for set look-ups."""
+    return _strip_ending(_POSSESSIVE.sub("", fold(key)))
+
+
+_LONGEST_FIRST = tuple(sorted(_INFLECTIONS, key=len, reverse=True))
+
+
 def _strip_ending(word: str) -> str:
-    for ending in sorted(_INFLECTIONS, key=len, reverse=True):
+    for ending in _LONGEST_FIRST:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
     return word

@@ -10,6 +10,9 @@ class Thresholds:
     story_similarity: float = 0.18
     # Days between publication times beyond which two articles are not the same story.
     story_window_days: float = 7.0
+    # Most peers compared claim by claim (the most similar ones); a story rarely has more
+    # independent reports worth reading, and every one costs time.
+    max_peers: int = 12
     # Voices: peers this similar to each other (character shingles) are copies of one dispatch.
     duplicate_similarity: float = 0.8
     # A voice addresses a claim when its closest statement is at least this similar.

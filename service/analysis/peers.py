@@ -1,43 +1,62 @@
-"""Story peers: which candidate articles report the same story as the scored one."""
+"""Story peers: which candidate articles report the same story as the scored one.
 
+Candidates carry only their stored story features, so that dozens can be compared without
+reading their texts; the few chosen are then loaded whole.
+"""
+
+import zlib
 from collections import Counter
-from dataclasses import dataclass
 from math import log, sqrt
 
+from service.analysis.names import name_stem
 from service.analysis.params import Thresholds
-from service.analysis.records import Analysis, Candidate
-from service.analysis.similarity import name_overlap
+from service.analysis.records import Analysis, Candidate, Claim, StoryFeatures
+
+# How many content words and trigram hashes an article keeps for comparison.
+TOP_WORDS = 80
+SKETCH_SIZE = 64
 
 
-@dataclass(frozen=True, slots=True)
-class StoryFeatures:
-    """What story similarity compares: names, content words and the numbers of an article."""
-
-    names: frozenset[str]
-    words: dict[str, float]
-    numbers: frozenset[float]
-    shingles: frozenset[tuple[str, str, str]]
-
-
-def story_features(analysis: Analysis) -> StoryFeatures:
-    counts = Counter(analysis.terms)
-    norm = sqrt(sum((1 + log(n)) ** 2 for n in counts.values())) or 1.0
-    words = {term: (1 + log(n)) / norm for term, n in counts.items()}
-    numbers = {q.value for claim in analysis.claims for q in claim.quantities}
-    numbers |= {float(d.year) for claim in analysis.claims for d in claim.dates if d.year}
-    terms = analysis.terms
-    shingles = frozenset(zip(terms, terms[1:], terms[2:], strict=False))
-    return StoryFeatures(frozenset(analysis.name_keys), words, frozenset(numbers), shingles)
+def story_features(
+    terms: tuple[str, ...], claims: tuple[Claim, ...], names: tuple[str, ...]
+) -> StoryFeatures:
+    """The features of an article from its content words, claims and name keys."""
+    counts = Counter(terms)
+    top = counts.most_common(TOP_WORDS)
+    norm = sqrt(sum((1 + log(n)) ** 2 for _, n in top)) or 1.0
+    words = tuple((term, round((1 + log(n)) / norm, 4)) for term, n in top)
+    numbers = {q.value for claim in claims for q in claim.quantities}
+    numbers |= {float(d.year) for claim in claims for d in claim.dates if d.year}
+    shingles = {zlib.crc32(" ".join(terms[i : i + 3]).encode()) for i in range(len(terms) - 2)}
+    stems = tuple(sorted({name_stem(name) for name in names}))
+    sketch = tuple(sorted(shingles)[:SKETCH_SIZE])
+    return StoryFeatures(stems, words, tuple(sorted(numbers)), sketch)
 
 
 def story_similarity(first: StoryFeatures, second: StoryFeatures) -> float:
     """Same-language wording, or (across languages) shared names and numbers."""
-    small, large = sorted((first.words, second.words), key=len)
+    small, large = sorted((dict(first.words), dict(second.words)), key=len)
     words = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-    names = name_overlap(first.names, second.names)
-    union = first.numbers | second.numbers
-    numbers = len(first.numbers & second.numbers) / len(union) if union else 0.0
+    names = _dice(set(first.names), set(second.names))
+    ours, theirs = set(first.numbers), set(second.numbers)
+    numbers = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
     return max(words, 0.45 * names + 0.35 * words + 0.2 * numbers)
+
+
+def _dice(first: set[str], second: set[str]) -> float:
+    """Dice overlap of two sets of name stems."""
+    if not first or not second:
+        return 0.0
+    return 2 * len(first & second) / (len(first) + len(second))
+
+
+def copies(first: StoryFeatures, second: StoryFeatures, threshold: float) -> bool:
+    """Near-copies (one trimmed or extended): the sketches of their word trigrams overlap
+    almost wholly (bottom-k estimate of containment)."""
+    if not first.sketch or not second.sketch:
+        return False
+    shared = len(set(first.sketch) & set(second.sketch))
+    return shared / min(len(first.sketch), len(second.sketch)) >= threshold
 
 
 def select_peers(
@@ -48,13 +67,13 @@ def select_peers(
     own_hash: str | None,
     published_at: float | None,
     thresholds: Thresholds,
-) -> list[tuple[Candidate, float, StoryFeatures]]:
-    """Candidates of other sources within the time window that report the same story, best first.
+) -> list[tuple[Candidate, float]]:
+    """The candidates of other sources, within the time window, that report the same story:
+    the `max_peers` most similar, best first.
 
     The article itself (same content) and every article of its own source are left out: a source
     cannot corroborate itself.
     """
-    features = story_features(article)
     window = thresholds.story_window_days * 86400
     peers = []
     for candidate in candidates:
@@ -66,8 +85,8 @@ def select_peers(
             and abs(candidate.published_at - published_at) > window
         ):
             continue
-        theirs = story_features(candidate.analysis)
-        similarity = story_similarity(features, theirs)
+        similarity = story_similarity(article.features, candidate.features)
         if similarity >= thresholds.story_similarity:
-            peers.append((candidate, similarity, theirs))
-    return sorted(peers, key=lambda peer: (-peer[1], peer[0].article_id))
+            peers.append((candidate, similarity))
+    peers.sort(key=lambda peer: (-peer[1], peer[0].article_id))
+    return peers[: thresholds.max_peers]

@@ -1,57 +1,74 @@
-"""The pipeline, end to end: text -> analysis, and analysis + candidates -> report.
+"""The pipeline, end to end, in three pure steps; the caller reads the store between them.
 
-analyze:  sentences -> claims (with mentions, quantities, dates) -> name keys and terms
-score:    candidates -> story peers -> independent voices -> claim alignment -> agreement
+analyze:      text -> sentences -> claims (mentions, quantities, dates) -> story features
+choose_peers: analysis + candidates (features only) -> the story peers, best first
+judge:        analysis + the peers' analyses -> voices -> alignment -> agreement -> flags
 """
+
+import zlib
+from dataclasses import replace
 
 from service.analysis.agreement import article_score, judge_claim
 from service.analysis.alignment import align
 from service.analysis.claims import content_terms, extract
 from service.analysis.flags import consensus_of, find_flags, penalised
 from service.analysis.params import Thresholds
-from service.analysis.peers import select_peers
-from service.analysis.records import Analysis, Candidate, Report
+from service.analysis.peers import select_peers, story_features
+from service.analysis.records import Analysis, Candidate, Claim, Report
 from service.analysis.sentences import split_sentences
 from service.analysis.voices import group_voices
 
 # Stored analyses of an older version are recomputed by `crosscheck reanalyse`.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
+
+choose_peers = select_peers
 
 
 def analyze(text: str, language: str | None) -> Analysis:
     """Analyse normalised text once: what is stored with an article and compared as a peer."""
     sentences = split_sentences(text)
     claims, mentions = extract(text, sentences)
+    claims = tuple(_with_stems(claim) for claim in claims)
     name_keys = tuple(sorted({mention.key for claim in claims for mention in claim.mentions}))
-    return Analysis(language, sentences, claims, name_keys, content_terms(text), mentions)
+    terms = content_terms(text)
+    features = story_features(terms, claims, name_keys)
+    return Analysis(language, sentences, claims, name_keys, terms, mentions, features)
 
 
-def score(
+def judge(
     text: str,
     analysis: Analysis,
-    candidates: list[Candidate],
+    chosen: list[tuple[Candidate, float]],
+    analyses: dict[int, Analysis],
     *,
-    own_source: str | None,
-    own_hash: str | None,
-    published_at: float | None,
     weights: dict[str, float],
     thresholds: Thresholds,
 ) -> Report:
-    """Score an analysed article (and its normalised text) against candidates from the store."""
-    peers = select_peers(
-        analysis,
-        candidates,
-        own_source=own_source,
-        own_hash=own_hash,
-        published_at=published_at,
-        thresholds=thresholds,
-    )
-    grouped, voices = group_voices(peers, weights, thresholds)
-    judgements = align(analysis, grouped, voices, thresholds)
+    """Score an analysed article (and its normalised text) against its chosen peers."""
+    peers, voices = group_voices(chosen, analyses, weights, thresholds)
+    judgements = align(analysis, peers, voices, thresholds)
     results = tuple(
         judge_claim(claim, claim_judgements, voices, thresholds)
         for claim, claim_judgements in zip(analysis.claims, judgements, strict=True)
     )
-    flags = find_flags(text, analysis, consensus_of(grouped))
+    flags = find_flags(text, analysis, consensus_of(peers))
     score = penalised(article_score(results), flags)
-    return Report(score, analysis.language, results, grouped, voices, flags)
+    return Report(score, analysis.language, results, peers, voices, flags)
+
+
+def stem_ids(text: str) -> tuple[int, ...]:
+    """Hashed stems of the content words: inflections share one ("Drohnen", "Drohne")."""
+    return tuple(
+        sorted({zlib.crc32(_stem(term).encode()) & 0xFFFFF for term in content_terms(text)})
+    )
+
+
+def _with_stems(claim: Claim) -> Claim:
+    return replace(claim, stems=stem_ids(claim.text))
+
+
+def _stem(word: str) -> str:
+    for ending in ("ungen", "ung", "en", "er", "es", "em", "e", "s", "n"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word

@@ -73,6 +73,19 @@ class Claim:
     negated: bool = False
     attribution: str | None = None
     quoted: bool = False
+    # Hashed word stems: what lexical similarity compares (stored, so peers need no re-reading).
+    stems: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What story similarity and copy detection compare, computed once at ingest: names,
+    weighted content words, numbers, and a sketch of the word trigrams."""
+
+    names: tuple[str, ...] = ()  # name stems
+    words: tuple[tuple[str, float], ...] = ()
+    numbers: tuple[float, ...] = ()
+    sketch: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +99,16 @@ class Analysis:
     terms: tuple[str, ...] = ()
     # Every name-like word of the text, claims or not (headlines, captions): what drift compares.
     mentions: tuple[Mention, ...] = ()
+    features: StoryFeatures = field(default_factory=StoryFeatures)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A stored article offered as a possible peer, with its stored analysis."""
+    """A stored article offered as a possible peer: only what choosing peers needs."""
 
     article_id: int
     source: str
-    analysis: Analysis
+    features: StoryFeatures
     content_hash: str
     published_at: float | None = None  # POSIX seconds
 
@@ -108,6 +122,7 @@ class Peer:
     similarity: float
     voice: int
     analysis: Analysis = field(repr=False)
+    features: StoryFeatures = field(default_factory=StoryFeatures, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

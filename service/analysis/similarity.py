@@ -1,33 +1,14 @@
-"""Similarity of texts and claims: character n-grams (robust to inflection and spelling) plus
-the slots that do not depend on language (names, numbers, dates)."""
+"""Similarity of claims: shared word stems, lifted by the slots that do not depend on language
+(names and numbers), computed for all claim-statement pairs at once as sparse products."""
+
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
 
 from service.analysis.names import same_name
-from service.analysis.normalize import fold
 from service.analysis.records import Claim
-
-# Stateless: hashing needs no fitted vocabulary, so vectors of stored and new texts compare.
-_CHARS = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(3, 5),
-    n_features=2**18,
-    alternate_sign=False,
-    norm="l2",
-    preprocessor=fold,
-    dtype=np.float32,
-)
-
-
-def char_vectors(texts: list[str]) -> csr_matrix:
-    return _CHARS.transform(texts)
-
-
-def cosine(first: csr_matrix, second: csr_matrix) -> np.ndarray:
-    """Pairwise cosine of L2-normalised rows."""
-    return np.asarray((first @ second.T).todense())
 
 
 def name_overlap(first: frozenset[str], second: frozenset[str]) -> float:
@@ -38,12 +19,49 @@ def name_overlap(first: frozenset[str], second: frozenset[str]) -> float:
     return 2 * shared / (len(first) + len(second))
 
 
-def claim_similarity(lexical: float, claim: Claim, statement: Claim) -> float:
-    """Lexical similarity, lifted by shared names and numbers (what carries across languages)."""
-    names = name_overlap(
-        frozenset(m.key for m in claim.mentions), frozenset(m.key for m in statement.mentions)
-    )
-    values = {(q.unit, q.value) for q in claim.quantities}
-    others = {(q.unit, q.value) for q in statement.quantities}
-    numbers = len(values & others) / min(len(values), len(others)) if values and others else 0.0
-    return max(lexical, 0.5 * lexical + 0.3 * names + 0.2 * numbers)
+def similarity_matrix(claims: Sequence[Claim], statements: Sequence[Claim]) -> np.ndarray:
+    """Claims x statements: stem cosine, or (across languages) shared names and numbers."""
+    lexical = _overlap([c.stems for c in claims], [s.stems for s in statements], "cosine")
+    names = _overlap([_names(c) for c in claims], [_names(s) for s in statements], "dice")
+    numbers = _overlap([_numbers(c) for c in claims], [_numbers(s) for s in statements], "overlap")
+    return np.maximum(lexical, 0.5 * lexical + 0.3 * names + 0.2 * numbers)
+
+
+def _names(claim: Claim) -> set[str]:
+    # A trailing genitive s is dropped so that "Lecornus" meets "Lecornu".
+    return {m.key[:-1] if m.key.endswith("s") and len(m.key) > 4 else m.key for m in claim.mentions}
+
+
+def _numbers(claim: Claim) -> set[str]:
+    return {f"{q.unit}:{q.value:g}" for q in claim.quantities}
+
+
+def _overlap(
+    first: Sequence[Iterable[Hashable]], second: Sequence[Iterable[Hashable]], kind: str
+) -> np.ndarray:
+    """Pairwise overlap of two lists of sets: cosine, Dice or overlap coefficient. The sets are
+    numbered into columns of this comparison only, so the sparse products stay small."""
+    columns: dict[Hashable, int] = {}
+    left_rows, right_rows = _rows(first, columns), _rows(second, columns)
+    left, right = _matrix(left_rows, len(columns)), _matrix(right_rows, len(columns))
+    if kind == "cosine":
+        return cosine_similarity(left, right)
+    shared = np.asarray((left @ right.T).todense())
+    a = np.asarray(left.sum(axis=1)).reshape(-1, 1)
+    b = np.asarray(right.sum(axis=1)).reshape(1, -1)
+    denominator = (a + b) / 2 if kind == "dice" else np.minimum(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, shared / np.maximum(denominator, 1e-9), 0.0)
+
+
+def _rows(sets: Sequence[Iterable[Hashable]], columns: dict[Hashable, int]) -> list[list[int]]:
+    return [
+        sorted({columns.setdefault(value, len(columns)) for value in values}) for values in sets
+    ]
+
+
+def _matrix(rows: list[list[int]], width: int) -> csr_matrix:
+    indptr = np.cumsum([0, *(len(row) for row in rows)])
+    indices = [index for row in rows for index in row]
+    data = np.ones(len(indices), dtype=np.float32)
+    return csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))

@@ -1,9 +1,19 @@
-"""Stored analyses: compact JSON without the texts, which are sliced from the article on load."""
+"""Stored analyses: compact JSON without the texts, which are sliced from the article on load.
+
+Two documents per article: `features` (small; read for every candidate) and the analysis
+itself (claims, mentions; read only for the few peers chosen)."""
 
 from typing import Any
 
-from service.analysis.claims import content_terms
-from service.analysis.records import Analysis, Claim, DateRef, Mention, Quantity, Sentence
+from service.analysis.records import (
+    Analysis,
+    Claim,
+    DateRef,
+    Mention,
+    Quantity,
+    Sentence,
+    StoryFeatures,
+)
 
 
 def dump_analysis(analysis: Analysis) -> dict[str, Any]:
@@ -16,7 +26,27 @@ def dump_analysis(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def load_analysis(data: dict[str, Any], text: str) -> Analysis:
+def dump_features(features: StoryFeatures) -> dict[str, Any]:
+    return {
+        "names": list(features.names),
+        "words": [list(pair) for pair in features.words],
+        "numbers": list(features.numbers),
+        "sketch": list(features.sketch),
+    }
+
+
+def load_features(data: dict[str, Any]) -> StoryFeatures:
+    return StoryFeatures(
+        tuple(data["names"]),
+        tuple((term, weight) for term, weight in data["words"]),
+        tuple(data["numbers"]),
+        tuple(data["sketch"]),
+    )
+
+
+def load_analysis(
+    data: dict[str, Any], text: str, features: StoryFeatures | None = None
+) -> Analysis:
     sentences = tuple(
         Sentence(index, start, end, text[start:end])
         for index, (start, end) in enumerate(data["sentences"])
@@ -24,7 +54,13 @@ def load_analysis(data: dict[str, Any], text: str) -> Analysis:
     claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
     mentions = tuple(Mention(s, e, text[s:e], key) for s, e, key in data.get("mentions", ()))
     return Analysis(
-        data["language"], sentences, claims, tuple(data["names"]), content_terms(text), mentions
+        data["language"],
+        sentences,
+        claims,
+        tuple(data["names"]),
+        (),
+        mentions,
+        features or StoryFeatures(),
     )
 
 
@@ -38,11 +74,12 @@ def _dump_claim(claim: Claim) -> list[Any]:
         [[m.start, m.end, m.key] for m in claim.mentions],
         [[q.start, q.end, q.value, q.unit, q.approximate] for q in claim.quantities],
         [[d.start, d.end, d.year, d.month, d.day] for d in claim.dates],
+        list(claim.stems),
     ]
 
 
 def _load_claim(index: int, raw: list[Any], text: str) -> Claim:
-    start, end, negated, attribution, quoted, mentions, quantities, dates = raw
+    start, end, negated, attribution, quoted, mentions, quantities, dates, *rest = raw
     return Claim(
         index=index,
         start=start,
@@ -50,11 +87,12 @@ def _load_claim(index: int, raw: list[Any], text: str) -> Claim:
         text=text[start:end],
         mentions=tuple(Mention(s, e, text[s:e], key) for s, e, key in mentions),
         quantities=tuple(
-            Quantity(s, e, text[s:e], value, unit, approx)
-            for s, e, value, unit, approx in quantities
+            Quantity(s, e, text[s:e], value, unit, approximate)
+            for s, e, value, unit, approximate in quantities
         ),
         dates=tuple(DateRef(s, e, text[s:e], y, m, d) for s, e, y, m, d in dates),
         negated=negated,
         attribution=attribution,
         quoted=quoted,
+        stems=tuple(rest[0]) if rest else (),
     )

@@ -60,3 +60,5 @@ class ArticleAnalysis(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
     version: int
     data: dict[str, Any] = Field(sa_type=JSON)
+    # Story features: small, read for every candidate; `data` only for the peers chosen.
+    features: dict[str, Any] | None = Field(default=None, sa_type=JSON)

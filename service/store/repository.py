@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from service.analysis.pipeline import ANALYSIS_VERSION
 from service.analysis.records import Analysis
-from service.store.codec import dump_analysis
+from service.store.codec import dump_analysis, dump_features
 from service.store.models import Article, ArticleAnalysis, Source
 
 
@@ -89,7 +89,10 @@ def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool
 
 def analysis_row(article_id: int, analysis: Analysis) -> ArticleAnalysis:
     return ArticleAnalysis(
-        article_id=article_id, version=ANALYSIS_VERSION, data=dump_analysis(analysis)
+        article_id=article_id,
+        version=ANALYSIS_VERSION,
+        data=dump_analysis(analysis),
+        features=dump_features(analysis.features),
     )
 
 
@@ -149,21 +152,54 @@ class StoredPeer:
     content_hash: str
     published_at: datetime | None
     analysis: dict[str, Any]
+    features: dict[str, Any]
 
 
-def load_peers(session: Session, *, article_ids: Sequence[int]) -> list[StoredPeer]:
-    """The analysed articles among `article_ids` (articles without an analysis are left out)."""
+@dataclass(frozen=True, slots=True)
+class StoredCandidate:
+    """A stored article as choosing peers needs it: no text, no claims."""
+
+    article_id: int
+    source: str
+    url: str | None
+    content_hash: str
+    published_at: datetime | None
+    features: dict[str, Any]
+
+
+def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[StoredCandidate]:
+    """The analysed articles among `article_ids`, with their story features only."""
     if not article_ids:
         return []
     query = (
-        select(Article, Source.name, ArticleAnalysis.data)
+        select(
+            Article.id,
+            Source.name,
+            Article.url,
+            Article.content_hash,
+            Article.published_at,
+            ArticleAnalysis.features,
+        )
         .join(Source, col(Source.id) == col(Article.source_id))
         .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
-        .where(col(Article.id).in_(list(article_ids)))
+        .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
+    )
+    return [StoredCandidate(*row) for row in session.exec(query).all()]  # type: ignore[arg-type]
+
+
+def load_peers(session: Session, *, article_ids: Sequence[int]) -> list[StoredPeer]:
+    """The analysed articles among `article_ids`, whole (text and analysis)."""
+    if not article_ids:
+        return []
+    query = (
+        select(Article, Source.name, ArticleAnalysis.data, ArticleAnalysis.features)
+        .join(Source, col(Source.id) == col(Article.source_id))
+        .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
+        .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
     )
     return [
-        StoredPeer(a.id, name, a.title, a.url, a.text, a.content_hash, a.published_at, data)  # type: ignore[arg-type]
-        for a, name, data in session.exec(query).all()
+        StoredPeer(a.id, name, a.title, a.url, a.text, a.content_hash, a.published_at, data, feats)  # type: ignore[arg-type]
+        for a, name, data, feats in session.exec(query).all()
     ]
 
 

@@ -1,8 +1,8 @@
 """Peers, voices, alignment and agreement, on small texts written for these tests."""
 
 from service.analysis.params import Thresholds
-from service.analysis.pipeline import analyze, score
-from service.analysis.records import Candidate, Report
+from service.analysis.pipeline import analyze, choose_peers, judge
+from service.analysis.records import Analysis, Candidate, Report
 
 T = Thresholds()
 
@@ -23,30 +23,37 @@ OTHER_STORY = (
 )
 
 
+Stored = tuple[Candidate, Analysis]
+
+
 def candidate(
     article_id: int, source: str, text: str, language: str = "de", **kw: object
-) -> Candidate:
-    return Candidate(article_id, source, analyze(text, language), f"hash-{article_id}", **kw)  # type: ignore[arg-type]
+) -> Stored:
+    """A stored article: its candidate record (features only) and its analysis."""
+    analysis = analyze(text, language)
+    record = Candidate(article_id, source, analysis.features, f"hash-{article_id}", **kw)  # type: ignore[arg-type]
+    return record, analysis
 
 
 def run(
     text: str,
-    candidates: list[Candidate],
+    stored: list[Stored],
     *,
     own_source: str = "me",
     published_at: float | None = None,
     weights: dict[str, float] | None = None,
 ) -> Report:
-    return score(
-        text,
-        analyze(text, "de"),
-        candidates,
+    analysis = analyze(text, "de")
+    chosen = choose_peers(
+        analysis,
+        [record for record, _ in stored],
         own_source=own_source,
         own_hash="hash-self",
         published_at=published_at,
-        weights=weights or {},
         thresholds=T,
     )
+    analyses = {record.article_id: peer for record, peer in stored}
+    return judge(text, analysis, chosen, analyses, weights=weights or {}, thresholds=T)
 
 
 def test_no_candidates_leaves_every_claim_unverified() -> None:

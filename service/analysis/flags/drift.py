@@ -2,14 +2,21 @@
 ways inside the article. Accents, inflections ("Lecornus"), transliteration conventions (left to
 `transliteration`) and spellings the peers also use are not drift."""
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import pairwise
 
 from rapidfuzz import fuzz
 
 from service.analysis.flags import residue, transliteration
 from service.analysis.lexicon import NOT_NAMES, TITLE_SUFFIXES
-from service.analysis.names import accepted_alike, cologne_phonetic, is_inflection, name_key
+from service.analysis.names import (
+    accepted_alike,
+    cologne_phonetic,
+    is_inflection,
+    name_key,
+    name_stem,
+)
 from service.analysis.normalize import fold
 from service.analysis.records import Analysis, Consensus, Flag, Mention, NameUse
 
@@ -35,6 +42,10 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
     own_phrases = [
         f"{a.text} {b.text}" for a, b in pairwise(analysis.mentions) if b.start == a.end + 1
     ]
+    spellings = _PeerSpellings(peers)
+    # Words the peers write after another name: surnames, not first names.
+    surnames = {word for phrase in phrases for word in phrase.split(" ")[1:]}
+    expected_for: dict[str, NameUse | None] = {}
     flags = []
     for index, mention in enumerate(mentions):
         found = mention.text
@@ -44,12 +55,14 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
             or transliteration.is_foreign(found, language)
         ):
             continue  # the transliteration flagger says what is wrong with a foreign spelling
-        first_name = _first_name(mentions, index, phrases)
-        expected = _expected_by_peers(found, peers, language)
+        first_name = _first_name(mentions, index, surnames)
+        if found not in expected_for:
+            expected_for[found] = spellings.expected(found, language)
+        expected = expected_for[found]
         if expected is not None and not _another_person(first_name, expected.surface, phrases):
             flags.append(_peer_flag(mention, expected))
             continue
-        if not _voices_of(found, peers):
+        if not spellings.voices_of(found):
             majority = _expected_in_article(found, own, language)
             known = [*phrases, *own_phrases]
             if majority is not None and not _another_person(first_name, majority, known):
@@ -57,14 +70,14 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
     return tuple(flags)
 
 
-def _first_name(mentions: list[Mention], index: int, phrases: list[str]) -> str | None:
+def _first_name(mentions: list[Mention], index: int, surnames: set[str]) -> str | None:
     """The first name written right before this one ("Olaf" of "Olaf Scholz"), if any. A
     surname before it ("versicherte Lecornu Sojgu") is no first name: the phrases show it
     after a first name of its own ("Sébastien Lecornu")."""
     if not index or mentions[index - 1].end + 1 != mentions[index].start:
         return None
     candidate = mentions[index - 1].text
-    if _is_title(candidate) or any(candidate in phrase.split(" ")[1:] for phrase in phrases):
+    if _is_title(candidate) or candidate in surnames:
         return None
     return candidate
 
@@ -100,55 +113,81 @@ def female_form(first: str, second: str) -> bool:
     return stem_a == stem_b and end_a != end_b and "a" in (end_a[-1:], end_b[-1:])
 
 
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """A spelling with its comparison forms, computed once."""
+
+    surface: str
+    folded: str
+    key: str
+    code: str
+
+    @classmethod
+    def of(cls, surface: str) -> "Spelling":
+        return cls(surface, fold(surface), name_key(surface), cologne_phonetic(surface))
+
+
 def variants(first: str, second: str) -> bool:
-    """Two spellings of one name: same initial, alike in sound and letters, or in their keys;
-    not merely inflected or accented. (Sound alone is too loose: "Wolodymyr" and "Wladimir"
-    share a Cologne code and are two people.)"""
-    a, b = fold(first), fold(second)
-    if a == b or a[:1] != b[:1] or is_inflection(first, second) or accepted_alike(first, second):
-        return False
-    if female_form(first, second):
+    """Two spellings of one name (see `alike`)."""
+    return alike(Spelling.of(first), Spelling.of(second))
+
+
+def alike(first: Spelling, second: Spelling) -> bool:
+    """Two spellings of one name: same initial, alike in their keys, in letters, or in sound
+    and letters; not merely inflected, accented, a parallel accepted spelling or a feminine
+    form. (Sound alone is too loose: "Wolodymyr" and "Wladimir" share a Cologne code.)"""
+    a, b = first.folded, second.folded
+    if a == b or a[:1] != b[:1]:
         return False
     letters = fuzz.ratio(a, b, processor=None)
-    keys = fuzz.ratio(name_key(first), name_key(second), processor=None)
-    code = cologne_phonetic(first)
-    sound = len(code) >= 2 and code == cologne_phonetic(second)
-    if keys >= KEY_SIMILARITY or letters >= SPELLING_SIMILARITY:
-        return True
-    return sound and letters >= SOUND_LETTERS
+    keys = fuzz.ratio(first.key, second.key, processor=None)
+    sound = len(first.code) >= 2 and first.code == second.code
+    if not (
+        keys >= KEY_SIMILARITY
+        or letters >= SPELLING_SIMILARITY
+        or (sound and letters >= SOUND_LETTERS)
+    ):
+        return False
+    names = (first.surface, second.surface)
+    return not (is_inflection(*names) or accepted_alike(*names) or female_form(*names))
 
 
-def _voices_of(found: str, peers: list[NameUse]) -> frozenset[int]:
-    """Voices that spell the name exactly so (up to accents and inflection)."""
-    folded = fold(found)
-    uses = [u for u in peers if fold(u.surface) == folded or is_inflection(u.surface, found)]
-    return frozenset().union(*(u.voices for u in uses))
+class _PeerSpellings:
+    """The peers' spellings, indexed: by name stem (a spelling and its inflections) for voice
+    counts, and by initial for finding variants."""
 
+    def __init__(self, peers: list[NameUse]) -> None:
+        self.voices: dict[str, set[int]] = defaultdict(set)
+        self.by_initial: dict[str, list[tuple[NameUse, Spelling]]] = defaultdict(list)
+        for use in peers:
+            self.voices[name_stem(use.surface)] |= use.voices
+            if use.surface[:1].isupper():
+                spelling = Spelling.of(use.surface)
+                self.by_initial[spelling.folded[:1]].append((use, spelling))
 
-def _expected_by_peers(found: str, peers: list[NameUse], language: str | None) -> NameUse | None:
-    """The variant of `found` that clearly more independent voices use: any voice when none
-    writes `found`, else at least twice as many (one outlet's "Licorno" does not make it right
-    against seven outlets' "Lecornu")."""
-    similar = [
-        u
-        for u in peers
-        if u.surface[:1].isupper()
-        and variants(found, u.surface)
-        and not transliteration.explains(found, u.surface, language)
-    ]
-    if not similar:
-        return None
-    best = max(similar, key=lambda u: (len(_voices_of_group(u, peers)), -len(u.surface), u.surface))
-    ours, theirs = len(_voices_of(found, peers)), len(_voices_of_group(best, peers))
-    if ours and theirs < max(2, 2 * ours):
-        return None
-    return best
+    def voices_of(self, spelling: str) -> int:
+        """Voices that write this spelling (up to accents and inflection)."""
+        return len(self.voices.get(name_stem(spelling), ()))
 
-
-def _voices_of_group(use: NameUse, peers: list[NameUse]) -> frozenset[int]:
-    """Voices using this spelling in any inflection ("Lecornu", "Lecornus")."""
-    group = [u for u in peers if u.surface == use.surface or is_inflection(u.surface, use.surface)]
-    return frozenset().union(*(u.voices for u in group))
+    def expected(self, found: str, language: str | None) -> NameUse | None:
+        """The variant of `found` that clearly more independent voices use: any voice when
+        none writes `found`, else at least twice as many (one outlet's "Licorno" does not
+        make it right against seven outlets' "Lecornu")."""
+        ours = Spelling.of(found)
+        similar = [
+            u
+            for u, theirs in self.by_initial.get(ours.folded[:1], ())
+            if abs(len(u.surface) - len(found)) <= 3
+            and alike(ours, theirs)
+            and not transliteration.explains(found, u.surface, language)
+        ]
+        if not similar:
+            return None
+        best = max(similar, key=lambda u: (self.voices_of(u.surface), -len(u.surface), u.surface))
+        ours, theirs = self.voices_of(found), self.voices_of(best.surface)
+        if ours and theirs < max(2, 2 * ours):
+            return None
+        return best
 
 
 def _expected_in_article(found: str, own: Counter[str], language: str | None) -> str | None:

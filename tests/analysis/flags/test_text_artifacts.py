@@ -91,7 +91,8 @@ def test_residue(flags: FlagRun) -> None:
 def test_ordinary_prose_that_once_looked_like_artifacts(flags: FlagRun) -> None:
     german = (
         "Die Zeitung verschickt dazu einen Newsletter an ihre Leser. Die Erklärung habe man per "
-        "E-Mail erhalten, sagte ein Sprecher.\nRussland will alle Reservisten registrieren lassen.\n"
+        "E-Mail erhalten, sagte ein Sprecher.\n"
+        "Russland will alle Reservisten registrieren lassen.\n"
         "Ein Video des Treffens sei künstlich generiert worden, teilte das Amt mit. Der Euro "
         "kostete 1,085 Dollar. Die Preise stiegen im Juli 12 Prozent. Das war am Mittwoch, d. h. "
         "erstmals seit 2022, und betraf die sog. Reservisten."
