@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # Scoring thresholds (see service/analysis/params.py for what each one decides).
     story_similarity: float = Field(default=_DEFAULT.story_similarity, ge=0, le=1)
     story_window_days: float = Field(default=_DEFAULT.story_window_days, gt=0)
+    max_peers: int = Field(default=_DEFAULT.max_peers, ge=1, le=100)
     duplicate_similarity: float = Field(default=_DEFAULT.duplicate_similarity, ge=0, le=1)
     related_similarity: float = Field(default=_DEFAULT.related_similarity, ge=0, le=1)
     support_similarity: float = Field(default=_DEFAULT.support_similarity, ge=0, le=1)

@@ -7,7 +7,9 @@ negation and attribution.
 """
 
 import re
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from service.analysis import lexicon as lx
 from service.analysis.dates import find_dates
@@ -18,6 +20,7 @@ from service.analysis.numbers import NUMBER, find_quantities
 from service.analysis.records import Claim, DateRef, Mention, Sentence
 
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+_DIGIT = re.compile(r"\d")
 _QUOTES = re.compile(r"[„“”\"»«‚‘’]")
 _ORGANISATIONS = frozenset(
     "ministerium ministry verteidigungsministerium regierung government kreml kremlin polizei "
@@ -41,19 +44,40 @@ def extract_claims(text: str, sentences: tuple[Sentence, ...]) -> tuple[Claim, .
 
 def extract(
     text: str, sentences: tuple[Sentence, ...]
-) -> tuple[tuple[Claim, ...], tuple[Mention, ...]]:
-    """The claims of the text, and every name mention (claims or not), in one pass."""
+) -> tuple[tuple[Claim, ...], tuple[Mention, ...], tuple[str, ...]]:
+    """The claims of the text, every name mention (claims or not) and the content words, in
+    one pass over the words of each sentence."""
     claims: list[Claim] = []
     mentions: list[Mention] = []
+    terms: list[str] = []
     keys: dict[str, str] = {}  # names repeat: key each spelling once per text
     for sentence in sentences:
         words = list(_WORD.finditer(text, sentence.start, sentence.end))
-        found = tuple(_mentions(words, keys))
+        folded = [fold(word.group()) for word in words]
+        found = tuple(_mentions(words, keys, folded))
+        sentence_terms = _content(folded)
         mentions.extend(found)
-        claim = _claim(text, sentence, words, found, len(claims))
+        terms.extend(sentence_terms)
+        claim = _claim(text, sentence, words, folded, found, len(claims))
         if claim is not None:
-            claims.append(claim)
-    return tuple(claims), tuple(mentions)
+            claims.append(replace(claim, stems=stem_ids(sentence_terms)))
+    return tuple(claims), tuple(mentions), tuple(terms)
+
+
+def stem_ids(terms: Iterable[str]) -> tuple[int, ...]:
+    """Hashed stems of content words: inflections share one ("Drohnen", "Drohne")."""
+    return tuple(sorted({zlib.crc32(_word_stem(term).encode()) & 0xFFFFF for term in terms}))
+
+
+def _word_stem(word: str) -> str:
+    for ending in ("ungen", "ung", "en", "er", "es", "em", "e", "s", "n"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _content(folded: list[str]) -> list[str]:
+    return [t for t in folded if len(t) > 2 and not t[0].isdigit() and t not in lx.ALL_STOPWORDS]
 
 
 def is_residue(sentence_text: str) -> bool:
@@ -67,22 +91,21 @@ def find_mentions(text: str, sentence: Sentence) -> tuple[Mention, ...]:
 
 def content_terms(text: str) -> tuple[str, ...]:
     """Folded words that carry content: no function words, numbers or one-letter tokens."""
-    terms = (fold(word) for word in _WORD.findall(text))
-    return tuple(
-        t for t in terms if len(t) > 2 and not t[0].isdigit() and t not in lx.ALL_STOPWORDS
-    )
+    return tuple(_content([fold(word) for word in _WORD.findall(text)]))
 
 
 def _claim(
     text: str,
     sentence: Sentence,
     words: Sequence[re.Match[str]],
+    folded_words: list[str],
     mentions: tuple[Mention, ...],
     index: int,
 ) -> Claim | None:
     if len(words) < MIN_WORDS_WITH_FIGURES or not _is_statement(sentence.text):
         return None
-    dates = tuple(find_dates(text, sentence.start, sentence.end))
+    figures = _DIGIT.search(text, sentence.start, sentence.end) is not None
+    dates = tuple(find_dates(text, sentence.start, sentence.end)) if figures else ()
     quantities = tuple(find_quantities(text, sentence.start, sentence.end, words, dates))
     if len(words) < MIN_WORDS and not (quantities or (dates and not _only_a_date(sentence, dates))):
         return None  # "He was 48." is a claim; a dateline ("Dezember 27, 2024") is not
@@ -99,7 +122,7 @@ def _claim(
         mentions=mentions,
         quantities=quantities,
         dates=dates,
-        negated=_negated(folded, words),
+        negated=_negated(folded, folded_words),
         attribution=attribution,
         quoted=quoted,
     )
@@ -118,21 +141,25 @@ def _is_statement(sentence: str) -> bool:
     )
 
 
-def _mentions(words: Sequence[re.Match[str]], keys: dict[str, str]) -> Iterator[Mention]:
+def _mentions(
+    words: Sequence[re.Match[str]], keys: dict[str, str], folded: list[str] | None = None
+) -> Iterator[Mention]:
     for position, word in enumerate(words):
         token = word.group()
+        if not token[0].isupper():
+            continue
         context = [w.group() for w in words[max(0, position - 2) : position]]
-        if _looks_like_name(token, context):
+        if _looks_like_name(token, context, folded[position] if folded else fold(token)):
             key = keys.get(token) or keys.setdefault(token, name_key(token))
             yield Mention(word.start(), word.end(), token, key)
 
 
-def _looks_like_name(token: str, context: list[str]) -> bool:
+def _looks_like_name(token: str, context: list[str], folded: str) -> bool:
     """Capitalised, not a function word, month or weekday, and not a German common noun."""
-    if not token[0].isupper() or token in lx.NOT_NAMES or any(c.isdigit() for c in token):
+    if not token[0].isupper() or token in lx.NOT_NAMES or _DIGIT.search(token):
         return False
     lowered = token.lower()
-    if lowered in lx.MONTHS or lowered in lx.WEEKDAYS or fold(token) in lx.CONCEPTS:
+    if lowered in lx.MONTHS or lowered in lx.WEEKDAYS or folded in lx.CONCEPTS:
         return False
     if token.isupper() and len(token) > 1:
         return len(token) <= 5  # acronyms (AFP, NATO, IS), but not shouted headlines
@@ -148,9 +175,8 @@ def _looks_like_name(token: str, context: list[str]) -> bool:
     return not (len(context) == 2 and context[0].lower() in lx.DETERMINERS and previous.islower())
 
 
-def _negated(folded: str, words: Sequence[re.Match[str]]) -> bool:
-    tokens = {fold(word.group()) for word in words}
-    return bool(tokens & lx.NEGATIONS) or any(denial in folded for denial in _DENIALS)
+def _negated(folded: str, folded_words: list[str]) -> bool:
+    return not lx.NEGATIONS.isdisjoint(folded_words) or any(d in folded for d in _DENIALS)
 
 
 def _attribution(folded: str, mentions: tuple[Mention, ...]) -> str | None:

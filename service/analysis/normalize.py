@@ -24,6 +24,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _already_normal(text: str) -> bool:
+    return (
+        "\r" not in text
+        and not _CONTROL.search(text)
+        and not SURROGATE.search(text)
+        and unicodedata.is_normalized("NFC", text)
+    )
+
+
 def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """Normalise like `normalize_text` (without trimming) and map every output character back.
 
@@ -31,6 +40,8 @@ def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     entry is `len(text)`, so that `text[offsets[start]:offsets[end]]` is the original of a span.
     Composition is done per base character with its combining marks, so the map stays exact.
     """
+    if _already_normal(text):
+        return text, tuple(range(len(text) + 1))  # the usual case: nothing to change
     pieces: list[str] = []
     offsets: list[int] = []
     index = 0
@@ -55,10 +66,29 @@ def _clean_run(run: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", run))
 
 
+_ACCENTED = "äöüÄÖÜàâçéèêëîïôûùÀÂÇÉÈÊËÎÏÔÛÙáíóúñÁÍÓÚÑ"
+_PLAIN = "aouAOUaaceeeeiiouuAACEEEEIIOUUaiounAIOUN"
+_COMMON_ACCENTS = str.maketrans(
+    {
+        **dict(
+            zip(
+                "äöüÄÖÜàâçéèêëîïôûùÀÂÇÉÈÊËÎÏÔÛÙáíóúñÁÍÓÚÑ",
+                "aouAOUaaceeeeiiouuAACEEEEIIOUUaiounAIOUN",
+                strict=True,
+            )
+        ),
+        "ß": "ss",
+    }
+)
+
+
 def fold(text: str) -> str:
     """Lower case without accents: "Sébastien" -> "sebastien", "Ärzte" -> "arzte"."""
     if text.isascii():
         return text.lower()  # most words: no decomposition needed
+    simple = text.translate(_COMMON_ACCENTS)
+    if simple.isascii():
+        return simple.lower()  # German and French words: a table is enough
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char)).replace(
         "ß", "ss"

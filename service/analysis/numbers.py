@@ -16,6 +16,7 @@ from service.analysis.records import DateRef, Quantity
 NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(%))?(?![\w:])"
 )
+_DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DEATH_CUES = tuple(fold(cue) for cue in lx.DEATH_CUES)
 _OF_THEM = ("davon", "of", "von")
@@ -34,7 +35,7 @@ def find_quantities(
     folded = f" {fold(text[start:end])} "
     starts = [w.start() for w in words]
     found: list[Quantity] = []
-    for match in NUMBER.finditer(text, start, end):
+    for match in NUMBER.finditer(text, start, end) if _DIGIT.search(text, start, end) else ():
         if any(a <= match.start() < b for a, b in taken):
             continue
         after = words[bisect_left(starts, match.end()) :][:4]

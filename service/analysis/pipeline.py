@@ -5,16 +5,13 @@ choose_peers: analysis + candidates (features only) -> the story peers, best fir
 judge:        analysis + the peers' analyses -> voices -> alignment -> agreement -> flags
 """
 
-import zlib
-from dataclasses import replace
-
 from service.analysis.agreement import article_score, judge_claim
 from service.analysis.alignment import align
-from service.analysis.claims import content_terms, extract
+from service.analysis.claims import extract
 from service.analysis.flags import consensus_of, find_flags, penalised
 from service.analysis.params import Thresholds
 from service.analysis.peers import select_peers, story_features
-from service.analysis.records import Analysis, Candidate, Claim, Report
+from service.analysis.records import Analysis, Candidate, Report
 from service.analysis.sentences import split_sentences
 from service.analysis.voices import group_voices
 
@@ -27,10 +24,8 @@ choose_peers = select_peers
 def analyze(text: str, language: str | None) -> Analysis:
     """Analyse normalised text once: what is stored with an article and compared as a peer."""
     sentences = split_sentences(text)
-    claims, mentions = extract(text, sentences)
-    claims = tuple(_with_stems(claim) for claim in claims)
+    claims, mentions, terms = extract(text, sentences)
     name_keys = tuple(sorted({mention.key for claim in claims for mention in claim.mentions}))
-    terms = content_terms(text)
     features = story_features(terms, claims, name_keys)
     return Analysis(language, sentences, claims, name_keys, terms, mentions, features)
 
@@ -54,21 +49,3 @@ def judge(
     flags = find_flags(text, analysis, consensus_of(peers))
     score = penalised(article_score(results), flags)
     return Report(score, analysis.language, results, peers, voices, flags)
-
-
-def stem_ids(text: str) -> tuple[int, ...]:
-    """Hashed stems of the content words: inflections share one ("Drohnen", "Drohne")."""
-    return tuple(
-        sorted({zlib.crc32(_stem(term).encode()) & 0xFFFFF for term in content_terms(text)})
-    )
-
-
-def _with_stems(claim: Claim) -> Claim:
-    return replace(claim, stems=stem_ids(claim.text))
-
-
-def _stem(word: str) -> str:
-    for ending in ("ungen", "ung", "en", "er", "es", "em", "e", "s", "n"):
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word

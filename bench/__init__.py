@@ -1,0 +1,1 @@
+"""The benchmark: a generated corpus of story clusters, ingest, scoring in-process and over HTTP."""

@@ -1,0 +1,236 @@
+"""The three ways the benchmark scores: in-process, over HTTP under load, and brute force."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from service.analysis.normalize import content_hash, normalize_with_offsets
+from service.analysis.peers import story_similarity
+from service.analysis.pipeline import analyze, judge
+from service.analysis.records import Analysis, Candidate
+from service.main import create_app
+from service.settings import Settings
+from service.store.db import create_db_engine, session_scope
+
+WARM_UP = 3
+
+
+def in_process(url: str, queries: list[dict[str, Any]]) -> dict[str, float]:
+    """Latency of POST /score through the real ASGI app, one request at a time."""
+    from bench.run import percentiles
+
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        for query in queries[:WARM_UP]:
+            client.post("/score", json=query)
+        samples = []
+        for query in queries:
+            started = time.perf_counter()
+            response = client.post("/score", json=query)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+    return percentiles(samples)
+
+
+def brute_force(url: str, queries: list[dict[str, Any]]) -> dict[str, float]:
+    """The same report without index or stored analysis: every stored article is read and
+    analysed again for every request, and the most similar are judged as peers."""
+    from bench.run import percentiles
+
+    settings = Settings(database_url=url)
+    engine = create_db_engine(settings)
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        _brute_force_one(engine, query, settings)
+        samples.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    return percentiles(samples)
+
+
+def _brute_force_one(engine: Any, query: dict[str, Any], settings: Settings) -> None:
+    normalized, _ = normalize_with_offsets(query["text"])
+    article = analyze(normalized, query["language"])
+    thresholds = settings.thresholds
+    scored: list[tuple[float, Candidate, Analysis]] = []
+    with session_scope(engine) as session:
+        rows = session.execute(
+            text(
+                "SELECT a.id, s.name, a.text, a.content_hash "
+                "FROM article a JOIN source s ON s.id = a.source_id"
+            )
+        )
+        for article_id, source, body, digest in rows:
+            analysis = analyze(body, None)
+            similarity = story_similarity(article.features, analysis.features)
+            if similarity >= thresholds.story_similarity and digest != content_hash(normalized):
+                scored.append(
+                    (similarity, Candidate(article_id, source, analysis.features, digest), analysis)
+                )
+    scored.sort(key=lambda item: -item[0])
+    chosen = [
+        (candidate, similarity) for similarity, candidate, _ in scored[: thresholds.max_peers]
+    ]
+    analyses = {
+        candidate.article_id: analysis for _, candidate, analysis in scored[: thresholds.max_peers]
+    }
+    judge(normalized, article, chosen, analyses, weights={}, thresholds=thresholds)
+
+
+def over_http(
+    url: str, queries: list[dict[str, Any]], *, workers: int, requests: int, concurrency: int
+) -> dict[str, Any]:
+    """Requests per second and latency of POST /score against `crosscheck serve` with
+    `workers` workers, `concurrency` clients at once; and the server's peak memory."""
+    from bench.run import percentiles
+
+    port = _free_port()
+    environment = {**os.environ, "CROSSCHECK_DATABASE_URL": url, "CROSSCHECK_LOG_LEVEL": "warning"}
+    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    command = [
+        sys.executable,
+        "-m",
+        "service",
+        "serve",
+        "--no-migrate",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    server = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    memory = _MemoryWatch(server.pid)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(base, server)
+        memory.start()
+        samples, errors, seconds = asyncio.run(_drive(base, queries, requests, concurrency))
+    finally:
+        memory.stop()
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        **percentiles(samples),
+        "p50": percentiles(samples)["median"],
+        "rps": round(len(samples) / seconds, 1),
+        "errors": errors,
+        "workers": workers,
+        "concurrency": concurrency,
+        "peak_rss_mb_per_worker": round(memory.peak_per_worker_mb(), 1),
+    }
+
+
+async def _drive(
+    base: str, queries: list[dict[str, Any]], requests: int, concurrency: int
+) -> tuple[list[float], int, float]:
+    samples: list[float] = []
+    errors = 0
+    pending = list(range(requests))
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        for query in queries[:WARM_UP]:
+            await client.post("/score", json=query)
+
+        async def worker() -> None:
+            nonlocal errors
+            while pending:
+                number = pending.pop()
+                started = time.perf_counter()
+                try:
+                    response = await client.post("/score", json=queries[number % len(queries)])
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                samples.append((time.perf_counter() - started) * 1000)
+                errors += not ok
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+    return samples, errors, seconds
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited before it was ready")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the server was not ready after 60 s")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _MemoryWatch:
+    """Samples the resident memory of a server and its worker processes (Linux /proc)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peaks: dict[int, int] = {}
+        self._running = False
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> None:
+        self._running = True
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._sample()
+        self._running = False
+
+    def peak_per_worker_mb(self) -> float:
+        workers = {pid: rss for pid, rss in self.peaks.items() if pid != self.pid} or self.peaks
+        return max(workers.values(), default=0) / 1024
+
+    def _loop(self) -> None:
+        while self._running:
+            self._sample()
+            time.sleep(0.2)
+
+    def _sample(self) -> None:
+        for pid in [self.pid, *_children(self.pid)]:
+            rss = _rss_kb(pid)
+            if rss:
+                self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0

@@ -1,0 +1,214 @@
+"""The benchmark: `python -m bench.run [--quick] [--sizes 1000,10000,100000]`.
+
+For each corpus size it generates story clusters (bench/corpus.py), ingests them through the
+code path of `POST /articles/batch`, then measures `POST /score`: in-process through the ASGI
+app, over real HTTP against `crosscheck serve` with 1 and 2 workers under a concurrent load,
+and against a brute-force baseline (every stored article re-read and re-analysed, no index,
+no stored analysis) in the same run. Writes bench/results/latest.json and latest.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from bench import corpus, load
+from service import ingest
+from service.settings import Settings
+from service.store import migrate
+from service.store.db import create_db_engine
+
+RESULTS = Path(__file__).resolve().parent / "results"
+QUERY_SOURCE = "bench-query.example"
+
+
+@dataclass
+class SizeResult:
+    articles: int
+    generate_seconds: float
+    ingest_per_second: float
+    inprocess_ms: dict[str, float] = field(default_factory=dict)
+    baseline_ms: dict[str, float] = field(default_factory=dict)
+    http: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def speedup(self) -> float:
+        return self.baseline_ms["median"] / self.inprocess_ms["median"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    sizes = [1000] if args.quick else [int(n) for n in args.sizes.split(",")]
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results = [_run_size(n, args, work) for n in sizes]
+    report = {"machine": _machine(), "quick": args.quick, "sizes": [_as_dict(r) for r in results]}
+    RESULTS.mkdir(exist_ok=True)
+    name = "quick" if args.quick else "latest"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    table = markdown(report)
+    (RESULTS / f"{name}.md").write_text(table, encoding="utf-8")
+    print(table)
+    return 0
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1k articles only, a few requests (under 2 min)"
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes to measure")
+    parser.add_argument(
+        "--queries", type=int, default=60, help="in-process /score requests per size"
+    )
+    parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP load run")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--baseline-queries", type=int, default=3, help="brute-force requests per size"
+    )
+    parser.add_argument("--ingest-processes", type=int, default=2, help="processes posting batches")
+    parser.add_argument("--work", default=str(RESULTS / "work"), help="where the databases go")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.queries, args.http_requests, args.baseline_queries = 20, 80, 2
+    return args
+
+
+def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
+    database = work / f"bench-{n}.db"
+    for stale in work.glob(f"bench-{n}.db*"):
+        stale.unlink()
+    url = f"sqlite:///{database}"
+    started = time.perf_counter()
+    articles = list(corpus.generate(n))
+    generated = time.perf_counter() - started
+    print(f"[{n}] generated in {generated:.1f} s", file=sys.stderr)
+    migrate.upgrade(url)
+    rate = _ingest(url, articles, args.ingest_processes)
+    print(f"[{n}] ingested at {rate:.0f} articles/s", file=sys.stderr)
+    queries = _queries(articles, args.queries)
+    result = SizeResult(n, round(generated, 1), round(rate, 1))
+    result.inprocess_ms = load.in_process(url, queries)
+    print(f"[{n}] in-process median {result.inprocess_ms['median']:.1f} ms", file=sys.stderr)
+    # Brute force re-analyses the whole store per request: one request at the largest sizes.
+    baseline_queries = args.baseline_queries if n < 50_000 else 1
+    result.baseline_ms = load.brute_force(url, queries[:baseline_queries])
+    print(f"[{n}] brute force median {result.baseline_ms['median']:.0f} ms", file=sys.stderr)
+    for workers in (1, 2):
+        result.http[f"{workers}"] = load.over_http(
+            url, queries, workers=workers, requests=args.http_requests, concurrency=args.concurrency
+        )
+        print(
+            f"[{n}] http {workers} worker(s): {result.http[f'{workers}']['rps']:.0f} req/s",
+            file=sys.stderr,
+        )
+    return result
+
+
+def _ingest(url: str, articles: list[dict[str, Any]], processes: int) -> float:
+    """Articles per second through ingest.store_batch (the batch endpoint's code path), with
+    `processes` clients at once, as several API workers would take batches."""
+    batches = [articles[i : i + 100] for i in range(0, len(articles), 100)]
+    started = time.perf_counter()
+    with get_context("spawn").Pool(processes) as pool:
+        pool.starmap(_store, [(url, batch) for batch in batches], chunksize=1)
+    return len(articles) / (time.perf_counter() - started)
+
+
+def _store(url: str, batch: list[dict[str, Any]]) -> None:
+    settings = Settings(database_url=url)
+    engine = _engine(settings)
+    results = ingest.store_batch(engine, batch, settings)
+    assert all(r.status != "rejected" for r in results), [r.error for r in results if r.error][:1]
+
+
+_ENGINES: dict[str, Any] = {}
+
+
+def _engine(settings: Settings) -> Any:
+    # One engine per worker process, kept across the batches it handles.
+    if settings.database_url not in _ENGINES:
+        _ENGINES[settings.database_url] = create_db_engine(settings)
+    return _ENGINES[settings.database_url]
+
+
+def _queries(articles: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """Stored articles re-submitted under another outlet: the stored copy itself is excluded
+    (same text), the other articles of its story are the peers to find."""
+    step = max(1, len(articles) // count)
+    return [
+        {"text": a["text"], "source": QUERY_SOURCE, "language": a["language"]}
+        for a in articles[::step][:count]
+    ]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    machine = report["machine"]
+    lines = [
+        f"Machine: {machine['cpus']} cores, {machine['python']}, {machine['system']}; "
+        f"SQLite {machine['sqlite']}. Medians unless marked; ratios against the brute-force "
+        "baseline measured in the same run.",
+        "",
+        "| articles | ingest/s | score in-process median / p95 / p99 ms | brute force median ms "
+        "| speed-up | HTTP 1 worker req/s (p50 ms) | HTTP 2 workers req/s (p50 ms) | errors "
+        "| peak RSS per worker MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size in report["sizes"]:
+        ms, http = size["inprocess_ms"], size["http"]
+        errors = sum(run["errors"] for run in http.values())
+        rss = max(run["peak_rss_mb_per_worker"] for run in http.values())
+        lines.append(
+            f"| {size['articles']:,} | {size['ingest_per_second']:.0f} "
+            f"| {ms['median']:.1f} / {ms['p95']:.1f} / {ms['p99']:.1f} "
+            f"| {size['baseline_ms']['median']:.0f} | {size['speedup']:.0f}x "
+            f"| {http['1']['rps']:.0f} ({http['1']['p50']:.0f}) "
+            f"| {http['2']['rps']:.0f} ({http['2']['p50']:.0f}) | {errors} | {rss:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _as_dict(result: SizeResult) -> dict[str, Any]:
+    return {**asdict(result), "speedup": round(result.speedup, 1)}
+
+
+def _machine() -> dict[str, Any]:
+    import sqlite3
+
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.machine()}",
+        "sqlite": sqlite3.sqlite_version,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    quantiles = (
+        statistics.quantiles(ordered, n=100, method="inclusive")
+        if len(ordered) > 1
+        else ordered * 99
+    )
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p95": round(quantiles[94], 2),
+        "p99": round(quantiles[98], 2),
+        "n": len(ordered),
+    }
+
+
+if __name__ == "__main__":
+    shutil.rmtree(RESULTS / "work" / "tmp", ignore_errors=True)
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The benchmark's quick mode runs end to end (it asserts nothing about speed)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--work", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((ROOT / "bench" / "results" / "quick.json").read_text())
+    (size,) = report["sizes"]
+    assert size["articles"] == 1000
+    assert size["inprocess_ms"]["n"] == 20
+    assert {run["errors"] for run in size["http"].values()} == {0}
+    assert "| 1,000 |" in result.stdout
