@@ -19,8 +19,9 @@ from service.store import repository, search
 from service.store.codec import load_analysis, load_features
 from service.store.repository import StoredCandidate, StoredPeer
 
-# Terms offered to the full-text index: names and numbers first (they cross languages).
-_QUERY_TERMS = 40
+# Terms offered to the full-text index (which queries the most telling of them): names and
+# numbers first, since they cross languages.
+_QUERY_TERMS = 60
 
 
 class ScoreRequest(BaseModel):
@@ -125,9 +126,8 @@ def score_against_store(
 
     Candidates come from the full-text index (never a scan of the store) with their story
     features only; the peers chosen among them are then read whole."""
-    ids = search.search_articles(
-        session, terms=query_terms(article.analysis), limit=settings.peer_candidates
-    )
+    names, words = query_terms(article.analysis)
+    ids = search.search_articles(session, names=names, words=words, limit=settings.peer_candidates)
     candidates = [
         _candidate(c)
         for c in repository.load_candidates(session, article_ids=ids)
@@ -170,18 +170,16 @@ def store_scored(
     return replace(scored, stored=stored)
 
 
-def query_terms(analysis: Analysis) -> list[str]:
-    """Names (as written and by key, which matches other transliterations), numbers, then the
-    article's most frequent content words."""
-    names = [m.text for claim in analysis.claims for m in claim.mentions]
-    keys = list(analysis.name_keys)
-    numbers = [
-        q.text for claim in analysis.claims for q in claim.quantities if q.text[:1].isdigit()
-    ]
+def query_terms(analysis: Analysis) -> tuple[list[str], list[str]]:
+    """What to look for in the index: the names (as written, and by key, which matches other
+    transliterations) and the numbers and content words of the article."""
+    names = [m.text for m in analysis.mentions] + list(analysis.name_keys)
+    numbers = [q.text for c in analysis.claims for q in c.quantities if q.text[:1].isdigit()]
     counts = Counter(analysis.terms)
-    frequent = sorted(counts, key=lambda term: (-counts[term], term))[:_QUERY_TERMS]
-    ordered = dict.fromkeys([*names, *keys, *numbers, *frequent])
-    return list(ordered)[:_QUERY_TERMS]
+    frequent = sorted(counts, key=lambda term: (-counts[term], term))
+    return list(dict.fromkeys(names))[:_QUERY_TERMS], list(dict.fromkeys([*numbers, *frequent]))[
+        :_QUERY_TERMS
+    ]
 
 
 def weights(ratings: dict[str, tuple[float | None, float | None]]) -> dict[str, float]:

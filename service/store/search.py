@@ -28,6 +28,11 @@ def include_object(
 
 
 _TERM = re.compile(r"[^\W_]+")
+# How many terms an index query uses, and (on SQLite, which keeps term statistics) how many
+# articles a term may occur in to be used at all.
+QUERY_TERMS = 16
+MAX_TERM_DOCUMENTS = 1000
+_SQLITE_VOCABULARY = f"{SQLITE_FTS_TABLE}_vocab"
 
 # Copies of one text (a wire story under many sources) take one place among the candidates,
 # so that they cannot crowd out the independent reports; the first-stored copy stands for all.
@@ -49,18 +54,49 @@ _PG_QUERY = text(
 _WIDEN = 4
 
 
-def search_articles(session: Session, *, terms: Sequence[str], limit: int) -> list[int]:
-    """Ids of stored articles matching most of `terms`, best first (any term may match), one
-    per distinct text."""
-    words = sorted({word.lower() for term in terms for word in _TERM.findall(term)})
+def _telling(session: Session, words: list[str], count: int) -> list[str]:
+    """The first `count` words (in the caller's order of importance) that some stored articles
+    hold but not too many: a term in thousands of articles makes the query read them all and
+    tells nothing about the story."""
     if not words:
         return []
-    if session.get_bind().dialect.name == "sqlite":
-        query = " OR ".join(f'"{word}"' for word in words)
-        rows = session.execute(
-            _SQLITE_QUERY, {"query": query, "limit": limit, "wide": limit * _WIDEN}
-        )
+    placeholders = ", ".join(f":w{i}" for i in range(len(words)))
+    rows = session.execute(
+        text(f"SELECT term, doc FROM {_SQLITE_VOCABULARY} WHERE term IN ({placeholders})"),
+        {f"w{i}": word for i, word in enumerate(words)},
+    )
+    documents = dict(rows.all())
+    return [w for w in words if 0 < documents.get(w, 0) <= MAX_TERM_DOCUMENTS][:count]
+
+
+def search_articles(
+    session: Session, *, names: Sequence[str], words: Sequence[str], limit: int
+) -> list[int]:
+    """Ids of stored articles matching the article's names and words, best first (any term
+    may match), one per distinct text. Names (which cross languages) and other words each
+    get half of the query's terms."""
+    name_terms, word_terms = (
+        _words(names),
+        [w for w in _words(words) if w not in set(_words(names))],
+    )
+    if not name_terms and not word_terms:
+        return []
+    half = QUERY_TERMS // 2
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        chosen = _telling(session, name_terms, half)
+        chosen += _telling(session, word_terms, QUERY_TERMS - len(chosen))
     else:
-        query = " | ".join(words)
-        rows = session.execute(_PG_QUERY, {"query": query, "limit": limit, "wide": limit * _WIDEN})
-    return [row[0] for row in rows]
+        chosen = name_terms[:half] + word_terms[: QUERY_TERMS - min(half, len(name_terms))]
+    if not chosen:
+        return []
+    sizes = {"limit": limit, "wide": limit * _WIDEN}
+    if sqlite:
+        query = " OR ".join(f'"{word}"' for word in chosen)
+        return [row[0] for row in session.execute(_SQLITE_QUERY, {"query": query, **sizes})]
+    query = " | ".join(chosen)
+    return [row[0] for row in session.execute(_PG_QUERY, {"query": query, **sizes})]
+
+
+def _words(terms: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(word.lower() for term in terms for word in _TERM.findall(term)))

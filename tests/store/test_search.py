@@ -1,5 +1,6 @@
 """Full-text candidate retrieval on both dialects, kept in step with inserts and deletes."""
 
+import pytest
 from sqlalchemy import Engine
 
 from service.store import repository, search
@@ -19,10 +20,14 @@ def test_search_finds_by_shared_names_and_follows_deletes(engine: Engine) -> Non
         session.commit()
 
     with session_scope(engine) as session:
-        assert search.search_articles(session, terms=["Schoigu", "Macron"], limit=10) == [call.id]
-        assert search.search_articles(session, terms=["telefonat"], limit=10) == [call.id]
-        assert search.search_articles(session, terms=["weselsky"], limit=10) == [strike.id]
-        assert search.search_articles(session, terms=['"*', " "], limit=10) == []
+        assert search.search_articles(session, names=["Schoigu", "Macron"], words=(), limit=10) == [
+            call.id
+        ]
+        assert search.search_articles(session, names=(), words=["telefonat"], limit=10) == [call.id]
+        assert search.search_articles(session, names=(), words=["weselsky"], limit=10) == [
+            strike.id
+        ]
+        assert search.search_articles(session, names=(), words=['"*', " "], limit=10) == []
 
     with session_scope(engine, write=True) as session:
         assert call.id is not None
@@ -30,7 +35,7 @@ def test_search_finds_by_shared_names_and_follows_deletes(engine: Engine) -> Non
         session.commit()
 
     with session_scope(engine) as session:
-        assert search.search_articles(session, terms=["Schoigu"], limit=10) == []
+        assert search.search_articles(session, names=(), words=["Schoigu"], limit=10) == []
 
 
 def test_search_ranks_articles_sharing_more_terms_first(engine: Engine) -> None:
@@ -42,6 +47,23 @@ def test_search_ranks_articles_sharing_more_terms_first(engine: Engine) -> None:
         session.commit()
 
     with session_scope(engine) as session:
-        found = search.search_articles(session, terms=["Lecornu", "Schoigu"], limit=10)
+        found = search.search_articles(session, names=(), words=["Lecornu", "Schoigu"], limit=10)
 
     assert found == [both.id, one.id]
+
+
+def test_on_sqlite_terms_no_article_holds_are_skipped(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine, write=True) as session:
+        found, _ = repository.add_article(
+            session,
+            article=new("x.example", "Der Stadtrat tagte mit Bürgermeisterin Ottilie Quast."),
+        )
+        session.commit()
+
+    with session_scope(engine) as session:
+        words = [*(f"unbekannt{n}" for n in range(40)), "quast"]
+        hits = search.search_articles(session, names=[], words=words, limit=5)
+
+    assert hits == [found.id]
