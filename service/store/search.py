@@ -5,6 +5,7 @@ migrations create it and this module is the only code that queries it.
 """
 
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,19 +55,49 @@ _PG_QUERY = text(
 _WIDEN = 4
 
 
+class _CommonTerms:
+    """Terms found in too many articles to query, remembered per database for a while.
+
+    Reading a term's count from fts5vocab reads its whole posting list: tens of ms for a common
+    word at 100k articles, little for a rare one. A common word stays common, so each worker
+    process remembers those (bounded, forgotten every `ttl` seconds) and reads only the counts
+    of the others. This is the one piece of state the store keeps between requests."""
+
+    def __init__(self, ttl: float = 600.0, size: int = 200_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._counts: dict[tuple[str, str], int] = {}
+        self._since = time.monotonic()
+
+    def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
+        database = str(session.get_bind().url)
+        if time.monotonic() - self._since > self.ttl or len(self._counts) > self.size:
+            self._counts, self._since = {}, time.monotonic()
+        missing = [w for w in words if (database, w) not in self._counts]
+        if missing:
+            placeholders = ", ".join(f":w{i}" for i in range(len(missing)))
+            rows = session.execute(
+                text(f"SELECT term, doc FROM {_SQLITE_VOCABULARY} WHERE term IN ({placeholders})"),
+                {f"w{i}": word for i, word in enumerate(missing)},
+            )
+            found = dict(rows.all())
+            common = {w: n for w, n in found.items() if n > MAX_TERM_DOCUMENTS}
+            self._counts.update({(database, w): n for w, n in common.items()})
+        else:
+            found = {}
+        return {w: self._counts.get((database, w), found.get(w, 0)) for w in words}
+
+
+_COMMON_TERMS = _CommonTerms()
+
+
 def _telling(session: Session, words: list[str], count: int) -> list[str]:
     """The first `count` words (in the caller's order of importance) that some stored articles
     hold but not too many: a term in thousands of articles makes the query read them all and
     tells nothing about the story."""
     if not words:
         return []
-    placeholders = ", ".join(f":w{i}" for i in range(len(words)))
-    rows = session.execute(
-        text(f"SELECT term, doc FROM {_SQLITE_VOCABULARY} WHERE term IN ({placeholders})"),
-        {f"w{i}": word for i, word in enumerate(words)},
-    )
-    documents = dict(rows.all())
-    return [w for w in words if 0 < documents.get(w, 0) <= MAX_TERM_DOCUMENTS][:count]
+    documents = _COMMON_TERMS.lookup(session, words)
+    return [w for w in words if 0 < documents[w] <= MAX_TERM_DOCUMENTS][:count]
 
 
 def search_articles(
