@@ -84,16 +84,6 @@ def is_residue(sentence_text: str) -> bool:
     return residue.kind_of(sentence_text) is not None
 
 
-def find_mentions(text: str, sentence: Sentence) -> tuple[Mention, ...]:
-    """The name-like words of one sentence."""
-    return tuple(_mentions(list(_WORD.finditer(text, sentence.start, sentence.end)), {}))
-
-
-def content_terms(text: str) -> tuple[str, ...]:
-    """Folded words that carry content: no function words, numbers or one-letter tokens."""
-    return tuple(_content([fold(word) for word in _WORD.findall(text)]))
-
-
 def _claim(
     text: str,
     sentence: Sentence,

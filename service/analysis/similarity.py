@@ -7,16 +7,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.metrics.pairwise import cosine_similarity
 
-from service.analysis.names import same_name
 from service.analysis.records import Claim
-
-
-def name_overlap(first: frozenset[str], second: frozenset[str]) -> float:
-    """Dice overlap of two sets of name keys, counting genitives as the same name."""
-    if not first or not second:
-        return 0.0
-    shared = sum(any(same_name(a, b) for b in second) for a in first)
-    return 2 * shared / (len(first) + len(second))
 
 
 def similarity_matrix(claims: Sequence[Claim], statements: Sequence[Claim]) -> np.ndarray:
