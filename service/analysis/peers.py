@@ -59,7 +59,7 @@ def copies(first: StoryFeatures, second: StoryFeatures, threshold: float) -> boo
     return shared / min(len(first.sketch), len(second.sketch)) >= threshold
 
 
-def select_peers(
+def choose_peers(
     article: Analysis,
     candidates: list[Candidate],
     *,

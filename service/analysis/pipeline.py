@@ -10,7 +10,7 @@ from service.analysis.alignment import align
 from service.analysis.claims import extract
 from service.analysis.flags import consensus_of, find_flags, penalised
 from service.analysis.params import Thresholds
-from service.analysis.peers import select_peers, story_features
+from service.analysis.peers import choose_peers, story_features
 from service.analysis.records import Analysis, Candidate, Report
 from service.analysis.sentences import split_sentences
 from service.analysis.voices import group_voices
@@ -18,7 +18,7 @@ from service.analysis.voices import group_voices
 # Stored analyses of an older version are recomputed by `crosscheck reanalyse`.
 ANALYSIS_VERSION = 3
 
-choose_peers = select_peers
+__all__ = ["analyze", "choose_peers", "judge"]
 
 
 def analyze(text: str, language: str | None) -> Analysis:
