@@ -6,6 +6,7 @@ transliterations of Russian and Ukrainian names; they make keys comparable, not 
 """
 
 import re
+from functools import lru_cache
 
 from service.analysis.lexicon import ACCEPTED_SPELLINGS
 from service.analysis.normalize import fold
@@ -37,6 +38,12 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _REPEATED = re.compile(r"(.)\1+")
 
 
+# Names recur across every peer and request; their keys are pure functions of the spelling,
+# so they are memoised (bounded, results identical with or without the cache).
+_MEMO = lru_cache(maxsize=1 << 16)
+
+
+@_MEMO
 def name_key(name: str) -> str:
     """The spelling-independent key of a name (one or more words)."""
     key = fold(_POSSESSIVE.sub("", name))
@@ -86,6 +93,7 @@ _PHONETIC_SIMPLE = {
 }
 
 
+@_MEMO
 def cologne_phonetic(name: str) -> str:
     letters = [c for c in fold(name) if "a" <= c <= "z"]
     codes: list[str] = []
@@ -128,6 +136,7 @@ def is_inflection(first: str, second: str) -> bool:
     return len(stems) == 1 and min(len(a), len(b)) >= 4
 
 
+@_MEMO
 def name_stem(key: str) -> str:
     """One form for a name and its inflections ("Lecornus", "Moskauer" -> "lecornu",
     "moskau"): names that share a stem are the same name for set look-ups."""

@@ -64,21 +64,19 @@ def kind_of(line: str) -> str | None:
     return next((kind for kind, pattern in patterns if pattern.search(folded)), None)
 
 
-def within_residue(text: str, index: int) -> bool:
-    """Whether the character at `index` lies on a residue line (a credit, a teaser...)."""
-    start = text.rfind("\n", 0, index) + 1
-    end = text.find("\n", index)
-    return kind_of(text[start : end if end != -1 else len(text)]) is not None
+def residue_lines(text: str) -> list[tuple[int, int, str]]:
+    """The residue lines of a text: (start, end, kind), trimmed of surrounding blanks."""
+    lines = []
+    for line in _LINE.finditer(text):
+        kind = kind_of(line.group())
+        if kind is not None:
+            start = line.start() + len(line.group()) - len(line.group().lstrip())
+            lines.append((start, line.start() + len(line.group().rstrip()), kind))
+    return lines
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
-    flags = []
-    for line in _LINE.finditer(text):
-        kind = kind_of(line.group())
-        if kind is None:
-            continue
-        start = line.start() + len(line.group()) - len(line.group().lstrip())
-        end = line.start() + len(line.group().rstrip())
-        found = text[start:end]
-        flags.append(Flag("scraping_residue", kind, start, end, found, None, 0.9, MESSAGES[kind]))
-    return tuple(flags)
+    return tuple(
+        Flag("scraping_residue", kind, start, end, text[start:end], None, 0.9, MESSAGES[kind])
+        for start, end, kind in residue_lines(text)
+    )
