@@ -64,9 +64,13 @@ def extract(
     return tuple(claims), tuple(mentions), tuple(terms)
 
 
+# Stems are hashed into this many ids: columns of the similarity matrices, no vocabulary.
+STEM_SPACE = 1 << 20
+
+
 def stem_ids(terms: Iterable[str]) -> tuple[int, ...]:
     """Hashed stems of content words: inflections share one ("Drohnen", "Drohne")."""
-    return tuple(sorted({zlib.crc32(_word_stem(term).encode()) & 0xFFFFF for term in terms}))
+    return tuple(sorted({zlib.crc32(_word_stem(term).encode()) % STEM_SPACE for term in terms}))
 
 
 def _word_stem(word: str) -> str:

@@ -7,15 +7,21 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.metrics.pairwise import cosine_similarity
 
+from service.analysis.claims import STEM_SPACE
 from service.analysis.records import Claim
 
 
 def similarity_matrix(claims: Sequence[Claim], statements: Sequence[Claim]) -> np.ndarray:
     """Claims x statements: stem cosine, or (across languages) shared names and numbers."""
-    lexical = _overlap([c.stems for c in claims], [s.stems for s in statements], "cosine")
+    lexical = cosine_similarity(_stems(claims), _stems(statements))
     names = _overlap([_names(c) for c in claims], [_names(s) for s in statements], "dice")
     numbers = _overlap([_numbers(c) for c in claims], [_numbers(s) for s in statements], "overlap")
     return np.maximum(lexical, 0.5 * lexical + 0.3 * names + 0.2 * numbers)
+
+
+def _stems(claims: Sequence[Claim]) -> csr_matrix:
+    # Stem ids are sorted, distinct and below STEM_SPACE: they are the columns as they are.
+    return _matrix([claim.stems for claim in claims], STEM_SPACE)
 
 
 def _names(claim: Claim) -> set[str]:
@@ -30,13 +36,11 @@ def _numbers(claim: Claim) -> set[str]:
 def _overlap(
     first: Sequence[Iterable[Hashable]], second: Sequence[Iterable[Hashable]], kind: str
 ) -> np.ndarray:
-    """Pairwise overlap of two lists of sets: cosine, Dice or overlap coefficient. The sets are
+    """Pairwise overlap of two lists of sets: Dice or overlap coefficient. The sets are
     numbered into columns of this comparison only, so the sparse products stay small."""
     columns: dict[Hashable, int] = {}
     left_rows, right_rows = _rows(first, columns), _rows(second, columns)
     left, right = _matrix(left_rows, len(columns)), _matrix(right_rows, len(columns))
-    if kind == "cosine":
-        return cosine_similarity(left, right)
     shared = np.asarray((left @ right.T).todense())
     a = np.asarray(left.sum(axis=1)).reshape(-1, 1)
     b = np.asarray(right.sum(axis=1)).reshape(1, -1)
@@ -51,7 +55,7 @@ def _rows(sets: Sequence[Iterable[Hashable]], columns: dict[Hashable, int]) -> l
     ]
 
 
-def _matrix(rows: list[list[int]], width: int) -> csr_matrix:
+def _matrix(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
     indptr = np.cumsum([0, *(len(row) for row in rows)])
     indices = [index for row in rows for index in row]
     data = np.ones(len(indices), dtype=np.float32)
