@@ -56,6 +56,21 @@ const MESSAGES = {
       translation_artifact: "Translation artifact",
       scraping_residue: "Scraping residue",
     },
+    subtypes: {
+      peers: "unlike the peers",
+      inconsistent: "spelled two ways",
+      foreign_transliteration: "foreign transliteration",
+      date_order: "date order",
+      quote_style: "quotation marks",
+      number_format: "number format",
+      translated_name: "translated name",
+      fragment: "fragment",
+      audio_player: "audio player",
+      newsletter: "newsletter",
+      related_link: "related link",
+      credit: "credit",
+      boilerplate: "boilerplate",
+    },
     found: "found",
     expected: "expected",
     confidence: "confidence",
@@ -133,6 +148,21 @@ const MESSAGES = {
       spelling_drift: "Abweichende Schreibung",
       translation_artifact: "Übersetzungsspur",
       scraping_residue: "Seitenreste",
+    },
+    subtypes: {
+      peers: "anders als die Vergleichsartikel",
+      inconsistent: "zweierlei Schreibung",
+      foreign_transliteration: "fremde Transkription",
+      date_order: "Datumsreihenfolge",
+      quote_style: "Anführungszeichen",
+      number_format: "Zahlenformat",
+      translated_name: "übersetzter Name",
+      fragment: "Bruchstück",
+      audio_player: "Audio-Player",
+      newsletter: "Newsletter",
+      related_link: "„Siehe auch“-Link",
+      credit: "Bildnachweis",
+      boilerplate: "Seitenbaustein",
     },
     found: "gefunden",
     expected: "erwartet",
@@ -409,7 +439,7 @@ function flagDetail(flag) {
   return el(
     "div",
     { class: `flag-detail flag-${flag.type}` },
-    el("p", { class: "popover-title" }, `${T.flagTypes[flag.type] || flag.type} · ${flag.subtype}`),
+    el("p", { class: "popover-title" }, `${T.flagTypes[flag.type] || flag.type} · ${subtype(flag)}`),
     el("p", {}, values),
     el("p", {}, flag.message),
     el(
@@ -593,7 +623,7 @@ function flagsSection(flags) {
                 { type: "button", class: "link", "data-flag": index },
                 flag.expected ? `${flag.found} → ${flag.expected}` : flag.found
               ),
-              ` ${flag.subtype}`
+              ` ${subtype(flag)}`
             )
           )
         )
@@ -640,6 +670,10 @@ function voicesSection(voices) {
       )
     )
   );
+}
+
+function subtype(flag) {
+  return T.subtypes[flag.subtype] || flag.subtype;
 }
 
 function safeUrl(url) {
