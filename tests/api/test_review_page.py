@@ -126,7 +126,7 @@ def browser() -> Iterator[Any]:
 
 
 def open_page(browser: Any, server: str, locale: str) -> tuple[Any, list[str]]:
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1240})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -137,7 +137,7 @@ def open_page(browser: Any, server: str, locale: str) -> tuple[Any, list[str]]:
 
 def visible_popover(page: Any) -> Any:
     popover = page.locator(".popover:not([hidden])")
-    popover.wait_for(state="visible", timeout=5000)
+    popover.wait_for(state="visible", timeout=30000)
     return popover
 
 
@@ -148,7 +148,7 @@ def test_an_editor_scores_a_draft_and_reads_the_evidence(browser: Any, server: s
     page.get_by_label("Text des Artikels").fill(DRAFT)
     page.get_by_label("Medium (optional)").fill(DRAFT_SOURCE)
     page.get_by_role("button", name="Prüfen").click()
-    page.locator("#article-text mark.claim").first.wait_for(timeout=15000)
+    page.locator("#article-text mark.claim").first.wait_for(timeout=30000)
 
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.locator("#status").text_content().startswith("Geprüft:")
@@ -197,7 +197,7 @@ def test_errors_from_the_api_are_shown_in_words(browser: Any, server: str) -> No
     page.get_by_label("… or its address (URL)").fill("https://tageskurier.example/politik/1")
     page.get_by_role("button", name="Score").click()
     alert = page.get_by_role("alert")
-    page.wait_for_function("document.querySelector('#error p + p') !== null", timeout=10000)
+    page.wait_for_function("document.querySelector('#error p + p') !== null", timeout=30000)
     assert "The request was not accepted." in alert.text_content()
     assert "text: Field required" in alert.text_content()
     assert page.locator("#result").is_hidden()
@@ -217,5 +217,5 @@ def _tab_to(page: Any, selector: str) -> None:
 def _save_screenshot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     return path
