@@ -205,6 +205,74 @@ def test_errors_from_the_api_are_shown_in_words(browser: Any, server: str) -> No
     assert [e for e in errors if "422" not in e] == []
 
 
+def test_overlapping_marks_nest_and_article_text_stays_text(browser: Any, server: str) -> None:
+    """Two overlapping flags, one running across a claim boundary, after astral characters; the
+    text holds markup that must never become markup."""
+    text = "𝔸😀 <img src=x onerror=alert(1)> says 5. Then Lecorno spoke 𝔹."
+    first_end = text.index("5.") + 2  # Python counts code points, as the API does
+    report = {
+        "score": 0.5,
+        "language": "en",
+        "source": {"name": None, "reliability": None, "prior": None},
+        "peers": [],
+        "voices": [],
+        "claims": [
+            _claim(text, 3, first_end, "contradicted"),
+            _claim(text, first_end + 1, len(text), "unverified"),
+        ],
+        "flags": [
+            _flag(text, first_end - 2, first_end + 6, "translation_artifact"),
+            _flag(text, first_end + 6, first_end + 13, "spelling_drift"),
+            _flag(text, first_end + 11, first_end + 13, "spelling_drift"),
+        ],
+    }
+    page, errors = open_page(browser, server, "en-GB")
+
+    page.evaluate("([text, report]) => showReport(text, report)", [text, report])
+
+    article = page.locator("#article-text")
+    assert article.text_content() == text
+    assert page.locator("#article-text img").count() == 0
+    claims = page.locator("#article-text > mark.claim")
+    assert [c.text_content() for c in claims.all()] == [c["text"] for c in report["claims"]]
+    # The artifact flag is cut at the claim boundaries into three pieces, one tab stop; the two
+    # overlapping drift flags merge into one mark that explains both.
+    pieces = page.locator('#article-text mark.flag[data-cluster="0"]')
+    assert [p.text_content() for p in pieces.all()] == ["5.", " ", "Then "]
+    assert [p.get_attribute("tabindex") for p in pieces.all()] == ["0", "-1", "-1"]
+    merged = page.locator('#article-text mark.flag[data-cluster="1"]')
+    assert merged.text_content() == "Lecorno"
+    merged.focus()
+    assert visible_popover(page).locator(".flag-detail").count() == 2
+    assert errors == []
+
+
+def _claim(text: str, start: int, end: int, verdict: str) -> dict[str, Any]:
+    return {
+        "text": "".join(list(text)[start:end]),
+        "start": start,
+        "end": end,
+        "verdict": verdict,
+        "agreement": 0.0,
+        "evidence": [],
+        "conflicts": [],
+    }
+
+
+def _flag(text: str, start: int, end: int, kind: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "subtype": "peers",
+        "start": start,
+        "end": end,
+        "found": "".join(list(text)[start:end]),
+        "expected": None,
+        "confidence": 0.5,
+        "message": "A message.",
+        "evidence": {"count": 0, "sources": []},
+    }
+
+
 def _tab_to(page: Any, selector: str) -> None:
     page.locator("#submit").focus()
     for _ in range(20):

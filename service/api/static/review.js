@@ -777,6 +777,7 @@ async function onSubmit(event) {
     const result = await postScore(body);
     if (result.error) {
       status.textContent = "";
+      document.getElementById("result").hidden = true;
       showError(result.error);
       return;
     }
