@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from service.api.errors import install_error_handlers
 from service.api.metrics import Metrics, MetricsMiddleware, StoredArticlesCollector
 from service.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from service.api.routes import articles, health, score, sources
+from service.api.routes import articles, health, page, score, sources
 from service.settings import Settings
 from service.store import migrate, repository
 from service.store.db import create_db_engine, session_scope
@@ -53,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(articles.router)
     app.include_router(score.router)
     app.include_router(sources.router)
+    app.include_router(page.router)
     # Added last runs first: request ids and metrics see every response, the 413 included.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
