@@ -18,6 +18,7 @@ from service.errors import (
     UpstreamTimeout,
     UpstreamTooLarge,
     UpstreamUnreachable,
+    UrlBlocked,
 )
 from service.fetch.guard import Guard, HostNotFound
 from service.settings import Settings
@@ -75,9 +76,7 @@ class Fetcher:
 
     def _follow(self, url: str, deadline: float) -> Page:
         for _ in range(self.max_redirects + 1):
-            target = urlsplit(url)
-            self.guard.check_url(target)
-            self.guard.public_addresses(target.hostname or "", _port(target))
+            self._check(url)
             with self.client.stream("GET", url) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     url = urljoin(url, response.headers["location"])
@@ -96,6 +95,15 @@ class Fetcher:
             f"more than {self.max_redirects} redirects",
             details={**_at(url), "limit": self.max_redirects},
         )
+
+    def _check(self, url: str) -> None:
+        target = urlsplit(url)
+        try:
+            self.guard.check_url(target)
+            self.guard.public_addresses(target.hostname or "", _port(target))
+        except UrlBlocked as exc:
+            exc.details = {"url": url, **(exc.details or {})}
+            raise
 
     def _read(self, url: str, response: httpx.Response, deadline: float) -> bytes:
         declared = response.headers.get("content-length", "")

@@ -40,17 +40,17 @@ class Guard:
     def check_url(self, url: SplitResult) -> None:
         """Refuse what no address check can make safe: other schemes, credentials, odd ports."""
         if url.scheme not in _SCHEMES:
-            raise _blocked(url.geturl(), f"scheme {url.scheme or 'none'} is not http or https")
+            raise _blocked(f"scheme {url.scheme or 'none'} is not http or https", url=url.geturl())
         if url.username is not None or url.password is not None:
-            raise _blocked(url.geturl(), "URLs with credentials are not fetched")
+            raise _blocked("URLs with credentials are not fetched", url=url.geturl())
         if not url.hostname:
-            raise _blocked(url.geturl(), "the URL names no host")
+            raise _blocked("the URL names no host", url=url.geturl())
         try:
             port = url.port or _SCHEMES[url.scheme]
         except ValueError as exc:
-            raise _blocked(url.geturl(), "the port is not a number") from exc
+            raise _blocked("the port is not a number", url=url.geturl()) from exc
         if port not in self.allowed_ports:
-            raise _blocked(url.geturl(), f"port {port} is not allowed")
+            raise _blocked(f"port {port} is not allowed", url=url.geturl())
 
     def public_addresses(self, host: str, port: int) -> list[str]:
         """The addresses to connect to for `host`; refused unless every one of them is public
@@ -62,7 +62,12 @@ class Guard:
             return addresses
         for address in addresses:
             if not is_public(address):
-                raise _blocked(host, f"{host} resolves to the non-public address {address}")
+                reason = (
+                    f"{host} is not a public address"
+                    if address == host
+                    else f"{host} resolves to the non-public address {address}"
+                )
+                raise _blocked(reason, host=host, address=address)
         return addresses
 
 
@@ -79,5 +84,5 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and ip not in METADATA_ADDRESSES
 
 
-def _blocked(target: str, reason: str) -> UrlBlocked:
-    return UrlBlocked(f"not fetched: {reason}", details={"url": target, "reason": reason})
+def _blocked(reason: str, **details: str) -> UrlBlocked:
+    return UrlBlocked(f"not fetched: {reason}", details={**details, "reason": reason})
