@@ -1,5 +1,6 @@
 """The outbound HTTP client: bounded, redirect-checking, connecting only to checked addresses."""
 
+import logging
 import ssl
 import time
 from collections.abc import Iterable
@@ -20,8 +21,10 @@ from service.errors import (
     UpstreamUnreachable,
     UrlBlocked,
 )
-from service.fetch.guard import Guard, HostNotFound
+from service.fetch.guard import Guard, HostNotFound, redacted
 from service.settings import Settings
+
+log = logging.getLogger(__name__)
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _GONE = {404, 410}
@@ -42,7 +45,9 @@ class Fetcher:
 
     def __init__(self, settings: Settings) -> None:
         self.guard = Guard(
-            allowed_hosts=frozenset(h.lower().strip("[]") for h in settings.fetch_allowed_hosts),
+            allowed_hosts=frozenset(
+                host.lower().strip("[]").rstrip(".") for host in settings.fetch_allowed_hosts
+            ),
             allowed_ports=frozenset(settings.fetch_allowed_ports),
         )
         self.max_bytes = settings.fetch_max_bytes
@@ -66,7 +71,19 @@ class Fetcher:
 
     def get(self, url: str) -> Page:
         """The page at `url`, or a FetchFailed saying why not."""
-        deadline = time.monotonic() + self.deadline_seconds
+        started = time.monotonic()
+        try:
+            page = self._fetch(url, started + self.deadline_seconds)
+        except FetchFailed as exc:
+            facts = {"url": redacted(url), "code": exc.code, "reason": exc.message}
+            log.info("fetch failed", extra=facts)
+            raise
+        elapsed_ms = round((time.monotonic() - started) * 1000)
+        facts = {"url": url, "final_url": page.url, "bytes": len(page.body), "ms": elapsed_ms}
+        log.info("fetched", extra=facts)
+        return page
+
+    def _fetch(self, url: str, deadline: float) -> Page:
         try:
             return self._follow(url, deadline)
         except httpx.TimeoutException as exc:
@@ -102,7 +119,7 @@ class Fetcher:
             self.guard.check_url(target)
             self.guard.public_addresses(target.hostname or "", _port(target))
         except UrlBlocked as exc:
-            exc.details = {"url": url, **(exc.details or {})}
+            exc.details = {"url": redacted(url), **(exc.details or {})}
             raise
 
     def _read(self, url: str, response: httpx.Response, deadline: float) -> bytes:

@@ -3,7 +3,7 @@
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import SplitResult
+from urllib.parse import SplitResult, urlsplit
 
 from service.errors import UrlBlocked
 
@@ -42,7 +42,7 @@ class Guard:
         if url.scheme not in _SCHEMES:
             raise _blocked(f"scheme {url.scheme or 'none'} is not http or https", url=url.geturl())
         if url.username is not None or url.password is not None:
-            raise _blocked("URLs with credentials are not fetched", url=url.geturl())
+            raise _blocked("URLs with credentials are not fetched", url=redacted(url.geturl()))
         if not url.hostname:
             raise _blocked("the URL names no host", url=url.geturl())
         try:
@@ -82,6 +82,14 @@ def is_public(address: str) -> bool:
         if embedded is not None:
             ip = embedded
     return ip.is_global and not ip.is_multicast and ip not in METADATA_ADDRESSES
+
+
+def redacted(url: str) -> str:
+    """`url` without the password or user name it may carry (for logs and error details)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
 
 
 def _blocked(reason: str, **details: str) -> UrlBlocked:

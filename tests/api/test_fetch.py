@@ -139,6 +139,12 @@ def test_blocked_urls_get_422_url_blocked(
     assert not respx_mock.calls
 
 
+def test_credentials_are_not_echoed(client: TestClient) -> None:
+    response = client.post("/score", json={"url": "http://user:secret@donaubote.example/a"})
+    assert error_of(response)["details"]["url"] == "http://***@donaubote.example/a"
+    assert "secret" not in response.text
+
+
 def test_other_schemes_are_not_urls_of_articles(client: TestClient) -> None:
     response = client.post("/score", json={"url": "ftp://donaubote.example/file.txt"})
     assert response.status_code == 422
