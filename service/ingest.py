@@ -210,6 +210,11 @@ def store_batch(
     the valid ones in one short write transaction (fetching and analysis happen before the
     write lock is taken); report each item."""
     validated = [_validate_item(index, raw) for index, raw in enumerate(items)]
+    known = already_stored(engine, validated)
+    validated = [
+        ItemResult(index, "existing", article_id=known[index].id) if index in known else item
+        for index, item in enumerate(validated)
+    ]
     if fetcher is not None:
         validated = fetch.fill_many(
             validated,
@@ -225,6 +230,22 @@ def store_batch(
         ]
         session.commit()
     return results
+
+
+def already_stored(engine: Engine, items: Sequence[Any]) -> dict[int, Article]:
+    """The items to fetch whose URL is stored already, by position: fetching them again would
+    only load the publisher's server to find the same article. (A transaction of its own: a
+    request's read transaction begun now would not see what the request then stores.)"""
+    wanted = {
+        index: canonical_url(item.url)
+        for index, item in enumerate(items)
+        if isinstance(item, ArticleCreate) and item.text is None and item.url is not None
+    }
+    if not wanted:
+        return {}
+    with session_scope(engine) as session:
+        found = repository.find_by_urls(session, urls=list(wanted.values()))
+    return {index: found[url] for index, url in wanted.items() if url in found}
 
 
 def store_one(

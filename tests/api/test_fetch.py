@@ -90,11 +90,29 @@ def test_storing_by_url_takes_title_and_date_from_the_page(
     assert "Jürgen Dupper" in article["text"]
     assert "Cookies" not in article["text"]
 
-    # What the client says wins over the page; the same URL is the same article.
-    again = client.post("/articles", json={"url": URL, "title": "Eigener Titel", "source": "x"})
+    # The same URL is the same article: not fetched again.
+    again = client.post("/articles", json={"url": URL})
     assert again.status_code == 200
     assert again.json()["id"] == article["id"]
-    assert route.call_count == 2
+    batch = client.post("/articles/batch", json={"items": [{"url": URL + "#comments"}]}).json()
+    assert batch["items"][0] == {
+        "index": 0,
+        "status": "existing",
+        "article_id": article["id"],
+        "error": None,
+    }
+    assert route.call_count == 1
+
+
+def test_what_the_client_sends_wins_over_the_page(
+    client: TestClient, respx_mock: respx.MockRouter
+) -> None:
+    respx_mock.get(URL).respond(200, headers=HTML, text=GERMAN)
+    fields = {"url": URL, "title": "Eigener Titel", "published_at": "2024-06-02T22:00:00+02:00"}
+    article = client.post("/articles", json={**fields, "source": "Donaubote"}).json()
+    assert article["title"] == "Eigener Titel"
+    assert article["published_at"] == "2024-06-02T20:00:00Z"
+    assert article["source"] == "donaubote"
 
 
 def test_text_and_url_together_store_the_text_without_fetching(

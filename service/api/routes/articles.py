@@ -50,7 +50,11 @@ def create_article(
 ) -> ArticlePublic:
     """Store an article. The same URL, or the same text from the same source, returns the
     stored article with 200 instead of storing it again. Without `text`, the page at `url`
-    is fetched and its article extracted (see the fetch error codes)."""
+    is fetched and its article extracted (see the fetch error codes), unless the URL is stored."""
+    stored = ingest.already_stored(engine, [item])
+    if stored:
+        response.status_code = status.HTTP_200_OK
+        return _public(session, stored[0])
     item = fetch.fill_from_url(item, fetcher, min_chars=settings.fetch_min_text_chars)
     article, created = ingest.store_one(engine, item, settings)
     if not created:
