@@ -21,6 +21,7 @@ from service import reliability as sources_reliability
 from service.api.routes.score import to_response
 from service.errors import ServiceError
 from service.evaluation import run as evaluation
+from service.fetch import Fetcher
 from service.logs import configure_logging, logging_config
 from service.main import create_app
 from service.scoring import ScoreRequest
@@ -106,6 +107,12 @@ def migrate(
 @app.command(name="ingest")
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="JSON Lines / JSON / .txt files or folders.")],
+    url_lists: Annotated[
+        bool,
+        typer.Option(
+            "--urls", help="Every file is a list of URLs, one per line: fetch and store each page."
+        ),
+    ] = False,
     source: Annotated[str | None, typer.Option(help="Source for items that name none.")] = None,
     language: Annotated[str | None, typer.Option(help="Language for items that give none.")] = None,
     batch_size: Annotated[
@@ -119,14 +126,14 @@ def ingest_command(
         ),
     ] = True,
 ) -> None:
-    """Store articles from files, through the same code path as `POST /articles/batch`."""
+    """Store articles from files, through the same code path as `POST /articles/batch`.
+    Items with a `url` and no `text` are fetched."""
     settings = Settings()
     configure_logging("warning")
     _migrate_embedded(settings)
     defaults = {key: value for key, value in (("source", source), ("language", language)) if value}
-    items = [
-        item for path in files.expand(paths) for item in files.read_items(path, defaults=defaults)
-    ]
+    read = files.read_urls if url_lists else files.read_items
+    items = [item for path in files.expand(paths) for item in read(path, defaults=defaults)]
     size = min(batch_size or settings.max_batch_items, settings.max_batch_items)
     counts = {"created": 0, "existing": 0, "rejected": 0}
     problems: dict[int, tuple[str, Any]] = {
@@ -135,15 +142,18 @@ def ingest_command(
     counts["rejected"] = len(problems)
     readable = [(position, item) for position, item in enumerate(items) if item.data is not None]
     engine = create_db_engine(settings)
+    fetcher = Fetcher(settings)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(readable))
         for batch in ingest.chunks(readable, size):
-            results = ingest.store_batch(engine, [item.data for _, item in batch], settings)
+            data = [item.data for _, item in batch]
+            results = ingest.store_batch(engine, data, settings, fetcher)
             for (position, item), result in zip(batch, results, strict=True):
                 counts[result.status] += 1
                 if result.error:
                     problems[position] = (item.origin, result.error)
             progress.advance(task, len(batch))
+    fetcher.close()
     if learn and counts["created"]:
         sources_reliability.recompute(engine, settings)
     engine.dispose()

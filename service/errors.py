@@ -45,3 +45,50 @@ class PayloadTooLarge(ServiceError):
 class DatabaseUnavailable(ServiceError):
     status_code = 503
     code = "database_unavailable"
+
+
+class FetchFailed(ServiceError):
+    """Fetching the page at a submitted `url` failed; subclasses say how."""
+
+    status_code = 502
+    code = "upstream_error"
+
+
+class UrlBlocked(FetchFailed):
+    status_code = 422
+    code = "url_blocked"
+
+
+class UpstreamUnreachable(FetchFailed):
+    code = "upstream_unreachable"
+
+
+class UpstreamError(FetchFailed):
+    code = "upstream_error"
+
+
+class UpstreamTimeout(FetchFailed):
+    status_code = 504
+    code = "upstream_timeout"
+
+
+class UpstreamNotFound(FetchFailed):
+    # The link is dead: retrying will not help and the client has to fix the URL.
+    status_code = 422
+    code = "upstream_not_found"
+
+
+class UpstreamTooLarge(FetchFailed):
+    status_code = 413
+    code = "upstream_too_large"
+
+
+class UnsupportedContent(FetchFailed):
+    # 422, not 415: 415 would say the client's own request body has the wrong media type.
+    status_code = 422
+    code = "unsupported_content_type"
+
+
+class NotAnArticle(FetchFailed):
+    status_code = 422
+    code = "not_an_article"

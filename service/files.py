@@ -44,6 +44,19 @@ def read_items(path: Path, *, defaults: dict[str, Any]) -> Iterator[FileItem]:
         yield FileItem(str(path), data={**defaults, "text": content})
 
 
+def read_urls(path: Path, *, defaults: dict[str, Any]) -> Iterator[FileItem]:
+    """One article to fetch per line of a list of URLs (blank lines and # comments skipped)."""
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        yield FileItem(str(path), error=f"cannot read file: {exc}")
+        return
+    for number, line in enumerate(content.splitlines(), start=1):
+        url = line.strip()
+        if url and not url.startswith("#"):
+            yield FileItem(f"{path}:{number}", data={**defaults, "url": url})
+
+
 def _json_lines(path: Path, content: str, defaults: dict[str, Any]) -> Iterator[FileItem]:
     for number, line in enumerate(content.splitlines(), start=1):
         if line.strip():

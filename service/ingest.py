@@ -21,10 +21,12 @@ from pydantic import (
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from service import fetch
 from service.analysis.normalize import SURROGATE, content_hash, normalize_text
 from service.analysis.pipeline import analyze
 from service.analysis.records import Analysis
-from service.errors import InvalidInput, TextTooLong
+from service.errors import FetchFailed, InvalidInput, ServiceError, TextTooLong
+from service.fetch import Fetcher
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
@@ -97,14 +99,22 @@ class ArticleCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: ArticleText = Field(description="The article's text, as published.")
+    text: ArticleText | None = Field(
+        default=None,
+        description="The article's text, as published. Without it, the page at `url` is "
+        "fetched and its article text extracted.",
+    )
     source: SourceName | None = Field(
         default=None,
         description="The outlet. Optional when `url` is given: its host names the source.",
         examples=["tagesschau.de"],
     )
     title: str | None = Field(default=None, description="Headline.")
-    url: AnyHttpUrl | None = Field(default=None, description="Where the article was published.")
+    url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Where the article was published. Fetched when `text` is missing; "
+        "title and published_at are then taken from the page unless given.",
+    )
     language: LanguageCode = Field(default=None, description=LANGUAGE_HELP, examples=["de"])
     published_at: UtcDatetime = Field(
         default=None, description="Publication time; without a zone it is taken as UTC."
@@ -112,9 +122,15 @@ class ArticleCreate(BaseModel):
 
     @model_validator(mode="after")
     def _source_known(self) -> "ArticleCreate":
+        require_text_or_url(self.text, self.url)
         if self.source is None and (self.url is None or not self.url.host):
             raise ValueError("`source` is required unless `url` names a host")
         return self
+
+
+def require_text_or_url(text: str | None, url: AnyHttpUrl | None) -> None:
+    if text is None and url is None:
+        raise ValueError("`text` is required unless `url` is given (the page is then fetched)")
 
 
 def canonical_url(url: AnyHttpUrl) -> str:
@@ -150,6 +166,8 @@ def prepare(
 ) -> NewArticle:
     """Check the limits and normalise the submitted article into what the store keeps.
     `analysis` may be passed when the caller already analysed exactly this normalised text."""
+    if item.text is None:
+        raise InvalidInput("`text` is missing and the page at `url` was not fetched")
     text = normalize_text(item.text)
     check_length("text", text, settings.max_text_chars)
     title = normalize_text(item.title) if item.title else None
@@ -185,10 +203,26 @@ class ItemResult:
     error: dict[str, Any] | None = None
 
 
-def store_batch(engine: Engine, items: Sequence[Any], settings: Settings) -> list[ItemResult]:
-    """Validate and analyse every item, then store the valid ones in one short write
-    transaction (analysis happens before the write lock is taken); report each item."""
-    prepared = [_prepare_item(index, raw, settings) for index, raw in enumerate(items)]
+def store_batch(
+    engine: Engine, items: Sequence[Any], settings: Settings, fetcher: Fetcher | None = None
+) -> list[ItemResult]:
+    """Validate every item, fetch the pages of those given by URL only, analyse, then store
+    the valid ones in one short write transaction (fetching and analysis happen before the
+    write lock is taken); report each item."""
+    validated = [_validate_item(index, raw) for index, raw in enumerate(items)]
+    known = already_stored(engine, validated)
+    validated = [
+        ItemResult(index, "existing", article_id=known[index].id) if index in known else item
+        for index, item in enumerate(validated)
+    ]
+    if fetcher is not None:
+        validated = fetch.fill_many(
+            validated,
+            fetcher,
+            min_chars=settings.fetch_min_text_chars,
+            concurrency=settings.fetch_concurrency,
+        )
+    prepared = [_prepare_item(index, item, settings) for index, item in enumerate(validated)]
     with session_scope(engine, write=True) as session:
         results = [
             item if isinstance(item, ItemResult) else _store_prepared(session, index, item)
@@ -196,6 +230,22 @@ def store_batch(engine: Engine, items: Sequence[Any], settings: Settings) -> lis
         ]
         session.commit()
     return results
+
+
+def already_stored(engine: Engine, items: Sequence[Any]) -> dict[int, Article]:
+    """The items to fetch whose URL is stored already, by position: fetching them again would
+    only load the publisher's server to find the same article. (A transaction of its own: a
+    request's read transaction begun now would not see what the request then stores.)"""
+    wanted = {
+        index: canonical_url(item.url)
+        for index, item in enumerate(items)
+        if isinstance(item, ArticleCreate) and item.text is None and item.url is not None
+    }
+    if not wanted:
+        return {}
+    with session_scope(engine) as session:
+        found = repository.find_by_urls(session, urls=list(wanted.values()))
+    return {index: found[url] for index, url in wanted.items() if url in found}
 
 
 def store_one(
@@ -214,9 +264,9 @@ def _store_prepared(session: Session, index: int, article: NewArticle) -> ItemRe
     return ItemResult(index, "created" if created else "existing", article_id=row.id)
 
 
-def _prepare_item(index: int, raw: Any, settings: Settings) -> NewArticle | ItemResult:
+def _validate_item(index: int, raw: Any) -> ArticleCreate | ItemResult:
     try:
-        return prepare(ArticleCreate.model_validate(raw), settings)
+        return ArticleCreate.model_validate(raw)
     except ValidationError as exc:
         error = {
             "code": "validation_error",
@@ -224,7 +274,16 @@ def _prepare_item(index: int, raw: Any, settings: Settings) -> NewArticle | Item
             "details": errors_of(exc),
         }
         return ItemResult(index, "rejected", error=error)
-    except InvalidInput as exc:
+
+
+def _prepare_item(
+    index: int, item: ArticleCreate | ItemResult | ServiceError, settings: Settings
+) -> NewArticle | ItemResult:
+    try:
+        if isinstance(item, ServiceError):
+            raise item
+        return item if isinstance(item, ItemResult) else prepare(item, settings)
+    except (InvalidInput, FetchFailed) as exc:
         return ItemResult(
             index,
             "rejected",

@@ -12,6 +12,7 @@ from service.api.errors import install_error_handlers
 from service.api.metrics import Metrics, MetricsMiddleware, StoredArticlesCollector
 from service.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from service.api.routes import articles, health, page, score, sources
+from service.fetch import Fetcher
 from service.settings import Settings
 from service.store import migrate, repository
 from service.store.db import create_db_engine, session_scope
@@ -32,12 +33,14 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_db_engine(settings)
         app.state.engine = engine
+        app.state.fetcher = Fetcher(settings)
         app.state.head_revision = migrate.head_revision()
         metrics.add_live_collector(StoredArticlesCollector(lambda: _count_articles(engine)))
         log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
         try:
             yield
         finally:
+            app.state.fetcher.close()
             engine.dispose()
 
     app = FastAPI(

@@ -13,6 +13,7 @@ from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
 from service.analysis.pipeline import analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report
+from service.errors import InvalidInput
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
@@ -29,15 +30,21 @@ class ScoreRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: ingest.ArticleText = Field(
-        description="The article's text; claim offsets in the response index into it."
+    text: ingest.ArticleText | None = Field(
+        default=None,
+        description="The article's text; claim offsets in the response index into it. Without "
+        "it, the page at `url` is fetched and the offsets index the extracted text.",
     )
     title: str | None = Field(default=None, description="Headline.")
     source: ingest.SourceName | None = Field(
         default=None,
         description="The outlet. Its own stored articles never count as corroboration.",
     )
-    url: AnyHttpUrl | None = Field(default=None, description="Where the article was published.")
+    url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Where the article was published. Fetched when `text` is missing; "
+        "title and published_at are then taken from the page unless given.",
+    )
     language: ingest.LanguageCode = Field(default=None, description=ingest.LANGUAGE_HELP)
     published_at: ingest.UtcDatetime = Field(
         default=None, description="Publication time; peers are sought around it."
@@ -48,6 +55,7 @@ class ScoreRequest(BaseModel):
 
     @model_validator(mode="after")
     def _storable(self) -> "ScoreRequest":
+        ingest.require_text_or_url(self.text, self.url)
         if self.store and self.source_name() is None:
             raise ValueError("`store` needs `source`, or a `url` that names a host")
         return self
@@ -82,7 +90,10 @@ class Scored:
 
 
 def score_text(session: Session, request: ScoreRequest, settings: Settings) -> Scored:
-    """Score the request against the store; reads only."""
+    """Score the request against the store; reads only. A request by URL is filled first
+    (`fetch.fill_from_url`)."""
+    if request.text is None:
+        raise InvalidInput("`text` is missing and the page at `url` was not fetched")
     normalized, offsets = normalize_with_offsets(request.text)
     ingest.check_length("text", normalized, settings.max_text_chars)
     analysis = analyze(normalized, request.language or detect_language(normalized))

@@ -1,15 +1,27 @@
 """Every knob of the service, read once from the environment (prefix CROSSCHECK_)."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.analysis.params import Thresholds
 
 LogLevel = Literal["debug", "info", "warning", "error"]
 _DEFAULT = Thresholds()
+
+
+def _comma_separated(value: object) -> object:
+    """`a.example, b.example` from the environment; lists pass through."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+PortList = Annotated[list[Port], NoDecode, BeforeValidator(_comma_separated)]
 
 
 class Settings(BaseSettings):
@@ -57,6 +69,43 @@ class Settings(BaseSettings):
         default=None,
         description="CSV (source,prior) or JSON ({source: prior} or [{source, prior}]) of "
         "operator ratings in [0, 1]; loaded by `crosscheck reliability` and at start.",
+    )
+
+    # Fetching articles by URL (service/fetch).
+    fetch_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Longest wait to connect to the server of a submitted URL."
+    )
+    fetch_read_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for the next bytes of a fetched page."
+    )
+    fetch_total_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="Longest a whole fetch may take, redirects included."
+    )
+    fetch_max_bytes: int = Field(
+        default=5_000_000, ge=1_000, description="Largest fetched page (decoded bytes); 413 above."
+    )
+    fetch_max_redirects: int = Field(
+        default=5, ge=0, le=20, description="Most redirects followed (each hop is checked)."
+    )
+    fetch_min_text_chars: int = Field(
+        default=200, ge=1, description="A page with less extracted text is not an article."
+    )
+    fetch_concurrency: int = Field(
+        default=4, ge=1, le=32, description="Pages fetched at once for one batch or ingest."
+    )
+    fetch_user_agent: str = Field(
+        default="crosscheck/0.1 (news article fetcher for fact-checking)",
+        min_length=1,
+        description="User-Agent sent with every fetch.",
+    )
+    fetch_allowed_hosts: CommaList = Field(
+        default_factory=list,
+        description="Host names (or IP literals) fetched even when they resolve to private, "
+        "loopback or other non-public addresses. Comma-separated.",
+    )
+    fetch_allowed_ports: PortList = Field(
+        default_factory=lambda: [80, 443],
+        description="Ports a fetched URL may name. Comma-separated.",
     )
 
     # Scoring thresholds (see service/analysis/params.py for what each one decides).

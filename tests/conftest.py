@@ -1,5 +1,6 @@
 """Shared fixtures: a real database per backend (SQLite always, PostgreSQL when configured)."""
 
+import ipaddress
 import os
 import uuid
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from service.fetch import guard
 from service.main import create_app
 from service.settings import Settings
 from service.store import migrate
@@ -99,3 +101,34 @@ def seeds() -> dict[str, str]:
     if not SEEDS.is_dir():
         pytest.skip("seed articles not available (../shared/seeds)")
     return {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+
+
+# What the fake resolver answers; tests add names. 93.184.216.0/24 is public (example.com).
+PUBLIC_ADDRESS = "93.184.216.34"
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """No test resolves a name on the network: the fetch guard asks this table instead. IP
+    literals resolve to themselves; `*.example` hosts to a public address unless set here."""
+    table: dict[str, list[str]] = {}
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host in table:
+            return table[host]
+        if _is_ip(host):
+            return [host]
+        if host.endswith(".example"):
+            return [PUBLIC_ADDRESS]
+        raise guard.HostNotFound(host)
+
+    monkeypatch.setattr(guard, "resolve", resolve)
+    return table
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

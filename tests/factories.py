@@ -1,5 +1,6 @@
 """Builders for test data."""
 
+from pathlib import Path
 from typing import Any
 
 from service.analysis.normalize import content_hash
@@ -17,3 +18,11 @@ def new_article(source: str, text: str, language: str = "de", **fields: Any) -> 
         language=language,
         **fields,
     )
+
+
+PAGES = Path(__file__).parent / "fetch" / "pages"
+
+
+def page(name: str) -> str:
+    """A news-like HTML page written for the tests (tests/fetch/pages)."""
+    return (PAGES / name).read_text(encoding="utf-8")

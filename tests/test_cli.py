@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+import respx
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -12,6 +13,7 @@ from service.demo import demo_articles, load_demo
 from service.settings import Settings
 from service.store import repository
 from service.store.db import session_scope
+from tests.factories import page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -145,3 +147,30 @@ def test_priors_file_is_the_whole_truth(
     with session_scope(engine) as session:
         rated = {s.name: s.prior for s, _ in repository.list_sources(session)}
     assert rated == {"a.example": None, "b.example": 0.5}
+
+
+def test_ingest_a_list_of_urls_and_json_lines_with_only_a_url(
+    runner: CliRunner, engine: Engine, tmp_path: Path, respx_mock: respx.MockRouter
+) -> None:
+    html = {"content-type": "text/html; charset=utf-8"}
+    german, english = page("passau_de.html"), page("storm_en.html")
+    respx_mock.get("https://donaubote.example/passau").respond(200, headers=html, text=german)
+    respx_mock.get("https://harbour.example/storm").respond(200, headers=html, text=english)
+    respx_mock.get("https://harbour.example/gone").respond(404)
+    (tmp_path / "links.txt").write_text(
+        "# this morning's links\nhttps://donaubote.example/passau\n\nhttps://harbour.example/gone\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "feed.jsonl").write_text(
+        json.dumps({"url": "https://harbour.example/storm"}) + "\n", encoding="utf-8"
+    )
+
+    listed = runner.invoke(app, ["ingest", "--urls", str(tmp_path / "links.txt")])
+    assert listed.exit_code == 1
+    assert "1 created, 0 already stored, 1 rejected" in listed.output
+    assert "links.txt:4" in listed.output
+    assert "no page at this URL (404)" in listed.output
+
+    fed = runner.invoke(app, ["ingest", str(tmp_path / "feed.jsonl"), "--no-reliability"])
+    assert fed.exit_code == 0, fed.output
+    assert stored(engine) == 2

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from service.fetch import Fetcher
 from service.settings import Settings
 from service.store.db import session_scope
 
@@ -17,6 +18,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+def get_fetcher(request: Request) -> Fetcher:
+    return request.app.state.fetcher
 
 
 def read_session(request: Request) -> Iterator[Session]:
@@ -32,5 +37,6 @@ def write_session(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # For work that analyses before it writes: it opens its own short transactions.
 EngineDep = Annotated[Engine, Depends(get_engine)]
+FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
 ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session)]

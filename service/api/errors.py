@@ -38,6 +38,11 @@ def responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+# What a request by `url` may add: blocked or not an article (422), too large (413),
+# unreachable or failing upstream (502), upstream timeout (504).
+FETCH_STATUSES = (413, 422, 502, 504)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

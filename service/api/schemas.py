@@ -209,6 +209,12 @@ class StoredOut(BaseModel):
     status: Literal["created", "existing", "rejected"]
 
 
+class FetchedOut(BaseModel):
+    text: str = Field(description="The article text extracted from the page: what was scored.")
+    title: str | None
+    published_at: datetime | None
+
+
 class ScoreResponse(BaseModel):
     score: float = Field(description="Agreement of the article with its peers, 0 to 1.")
     language: str | None
@@ -218,3 +224,8 @@ class ScoreResponse(BaseModel):
     claims: list[ClaimOut]
     flags: list[FlagOut] = Field(description="Problems found in the text, in text order.")
     stored: StoredOut | None = Field(description="Set when the request asked to store the article.")
+    fetched: FetchedOut | None = Field(
+        default=None,
+        description="Set when the article was fetched from `url`: claim and flag offsets "
+        "index its `text`.",
+    )

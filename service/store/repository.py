@@ -56,6 +56,14 @@ def find_duplicate(session: Session, *, article: NewArticle, source_id: int) -> 
     ).first()
 
 
+def find_by_urls(session: Session, *, urls: Sequence[str]) -> dict[str, Article]:
+    """The stored articles with these canonical URLs, by URL."""
+    if not urls:
+        return {}
+    rows = session.exec(select(Article).where(col(Article.url).in_(set(urls)))).all()
+    return {row.url: row for row in rows if row.url is not None}
+
+
 def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool]:
     """Store `article` unless it is already stored; return the row and whether it is new."""
     source = get_or_create_source(session, name=article.source)

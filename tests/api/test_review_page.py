@@ -193,13 +193,13 @@ def test_errors_from_the_api_are_shown_in_words(browser: Any, server: str) -> No
     page.get_by_role("button", name="Score").click()
     assert "Paste the article's text" in page.get_by_role("alert").text_content()
 
-    # POST /score takes no URL without text on this branch: its 422 is shown, field by field.
-    page.get_by_label("… or its address (URL)").fill("https://tageskurier.example/politik/1")
+    # A URL the service will not fetch: the API's 422 url_blocked, in words.
+    page.get_by_label("… or its address (URL)").fill("http://169.254.169.254/latest/meta-data/")
     page.get_by_role("button", name="Score").click()
     alert = page.get_by_role("alert")
     page.wait_for_function("document.querySelector('#error p + p') !== null", timeout=30000)
-    assert "The request was not accepted." in alert.text_content()
-    assert "text: Field required" in alert.text_content()
+    assert "The service does not fetch this address" in alert.text_content()
+    assert "not a public address" in alert.text_content()
     assert page.locator("#result").is_hidden()
     # The browser logs the failed request itself; the page adds nothing else.
     assert [e for e in errors if "422" not in e] == []

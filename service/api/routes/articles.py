@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from service import ingest
-from service.api.deps import EngineDep, ReadSession, SettingsDep, WriteSession
-from service.api.errors import responses
+from service import fetch, ingest
+from service.api.deps import EngineDep, FetcherDep, ReadSession, SettingsDep, WriteSession
+from service.api.errors import FETCH_STATUSES, responses
 from service.api.schemas import (
     ArticleCreate,
     ArticlePage,
@@ -36,7 +36,7 @@ ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": ArticlePublic, "description": "Already stored"},
-        **responses(400, 413, 422, 503),
+        **responses(400, 413, 422, 503, *FETCH_STATUSES),
     },
     summary="Store one article (idempotent)",
 )
@@ -46,9 +46,16 @@ def create_article(
     engine: EngineDep,
     session: ReadSession,
     settings: SettingsDep,
+    fetcher: FetcherDep,
 ) -> ArticlePublic:
     """Store an article. The same URL, or the same text from the same source, returns the
-    stored article with 200 instead of storing it again."""
+    stored article with 200 instead of storing it again. Without `text`, the page at `url`
+    is fetched and its article extracted (see the fetch error codes), unless the URL is stored."""
+    stored = ingest.already_stored(engine, [item])
+    if stored:
+        response.status_code = status.HTTP_200_OK
+        return _public(session, stored[0])
+    item = fetch.fill_from_url(item, fetcher, min_chars=settings.fetch_min_text_chars)
     article, created = ingest.store_one(engine, item, settings)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -61,15 +68,19 @@ def create_article(
     responses=responses(400, 413, 422, 503),
     summary="Store many articles in one transaction",
 )
-def create_articles(body: BatchCreate, engine: EngineDep, settings: SettingsDep) -> BatchResult:
+def create_articles(
+    body: BatchCreate, engine: EngineDep, settings: SettingsDep, fetcher: FetcherDep
+) -> BatchResult:
     """Store up to `CROSSCHECK_MAX_BATCH_ITEMS` articles; each item is reported as created,
-    existing or rejected (with the reason). Rejected items do not stop the others."""
+    existing or rejected (with the reason). Rejected items do not stop the others. Items
+    without `text` are fetched from their `url`, `CROSSCHECK_FETCH_CONCURRENCY` at a time; a
+    failed fetch rejects that item with the fetch error's code."""
     if len(body.items) > settings.max_batch_items:
         raise BatchTooLarge(
             f"{len(body.items)} items; the limit is {settings.max_batch_items} per batch",
             details={"limit": settings.max_batch_items, "items": len(body.items)},
         )
-    results = ingest.store_batch(engine, body.items, settings)
+    results = ingest.store_batch(engine, body.items, settings, fetcher)
     items = [BatchItem.model_validate(result, from_attributes=True) for result in results]
     return BatchResult(
         created=sum(item.status == "created" for item in items),

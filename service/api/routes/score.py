@@ -5,14 +5,15 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from service import scoring
+from service import fetch, scoring
 from service.analysis.records import Flag
-from service.api.deps import SettingsDep
-from service.api.errors import responses
+from service.api.deps import FetcherDep, SettingsDep
+from service.api.errors import FETCH_STATUSES, responses
 from service.api.schemas import (
     ClaimOut,
     ConflictOut,
     EvidenceOut,
+    FetchedOut,
     FlagEvidence,
     FlagOut,
     PeerOut,
@@ -31,19 +32,29 @@ Model = TypeVar("Model", bound=BaseModel)
 @router.post(
     "/score",
     response_model=ScoreResponse,
-    responses=responses(400, 413, 422, 503),
+    responses=responses(400, 413, 422, 503, *FETCH_STATUSES),
     summary="Score an article against its story peers",
 )
-def score(body: ScoreRequest, request: Request, settings: SettingsDep) -> ScoreResponse:
+def score(
+    body: ScoreRequest, request: Request, settings: SettingsDep, fetcher: FetcherDep
+) -> ScoreResponse:
     """Find the stored articles of other outlets that report the same story and judge each claim
-    of the article against them. Nothing is stored unless `store` is true."""
+    of the article against them. Nothing is stored unless `store` is true. Without `text`, the
+    page at `url` is fetched and its article extracted; `fetched` then holds what was scored."""
+    by_url = body.text is None
+    body = fetch.fill_from_url(body, fetcher, min_chars=settings.fetch_min_text_chars)
     engine = request.app.state.engine
     with session_scope(engine) as session:
         scored = scoring.score_text(session, body, settings)
     if body.store:
         # A write transaction of its own, after scoring: the write lock is held for the insert only.
         scored = scoring.store_scored(engine, body, scored, settings)
-    return to_response(scored)
+    response = to_response(scored)
+    if by_url:
+        response.fetched = FetchedOut(
+            text=scored.text, title=body.title, published_at=body.published_at
+        )
+    return response
 
 
 def to_response(scored: Scored) -> ScoreResponse:

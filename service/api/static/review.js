@@ -90,6 +90,14 @@ const MESSAGES = {
       payload_too_large: "The article is too large to send.",
       validation_error: "The request was not accepted.",
       text_too_long: "The article is longer than the service accepts.",
+      url_blocked: "The service does not fetch this address (only public web pages).",
+      upstream_not_found: "The page at this address no longer exists.",
+      unsupported_content_type: "The address does not lead to a web page or a plain text.",
+      not_an_article: "No article text was found on that page. Paste the text instead.",
+      upstream_too_large: "The page at this address is too large to fetch.",
+      upstream_unreachable: "The page's server could not be reached.",
+      upstream_error: "The page's server answered with an error.",
+      upstream_timeout: "The page's server took too long to answer.",
       database_unavailable: "The service's database is not reachable. Try again in a moment.",
       internal_error: "The service failed unexpectedly. Please report it with the reference below.",
       other: (status) => `The service answered with an error (HTTP ${status}).`,
@@ -183,6 +191,14 @@ const MESSAGES = {
       payload_too_large: "Der Artikel ist zu groß zum Senden.",
       validation_error: "Die Anfrage wurde nicht angenommen.",
       text_too_long: "Der Artikel ist länger, als der Dienst annimmt.",
+      url_blocked: "Diese Adresse ruft der Dienst nicht ab (nur öffentliche Webseiten).",
+      upstream_not_found: "Die Seite unter dieser Adresse gibt es nicht mehr.",
+      unsupported_content_type: "Die Adresse führt nicht zu einer Webseite oder einem reinen Text.",
+      not_an_article: "Auf der Seite wurde kein Artikeltext gefunden. Bitte den Text einfügen.",
+      upstream_too_large: "Die Seite unter dieser Adresse ist zu groß zum Abrufen.",
+      upstream_unreachable: "Der Server der Seite war nicht erreichbar.",
+      upstream_error: "Der Server der Seite hat mit einem Fehler geantwortet.",
+      upstream_timeout: "Der Server der Seite hat zu lange nicht geantwortet.",
       database_unavailable: "Die Datenbank des Dienstes ist nicht erreichbar. Bitte gleich noch einmal versuchen.",
       internal_error: "Im Dienst ist ein unerwarteter Fehler aufgetreten. Bitte mit der Referenz unten melden.",
       other: (status) => `Der Dienst hat mit einem Fehler geantwortet (HTTP ${status}).`,
@@ -782,8 +798,8 @@ async function onSubmit(event) {
       return;
     }
     const report = result.report;
-    // With a URL the service fetched the text itself; it returns it as `text` when it does.
-    showReport(typeof report.text === "string" ? report.text : body.text || "", report);
+    // With a URL the service fetched the page itself; offsets index into the text it extracted.
+    showReport(report.fetched ? report.fetched.text : body.text || "", report);
     status.textContent = T.scored(report.claims.length, report.flags.length);
   } finally {
     button.disabled = false;
