@@ -28,7 +28,7 @@ from service.errors import InvalidInput, TextTooLong
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
-from service.store.db import session_scope
+from service.store.db import write_transaction
 from service.store.models import Article
 from service.store.repository import NewArticle
 
@@ -189,13 +189,18 @@ def store_batch(engine: Engine, items: Sequence[Any], settings: Settings) -> lis
     """Validate and analyse every item, then store the valid ones in one short write
     transaction (analysis happens before the write lock is taken); report each item."""
     prepared = [_prepare_item(index, raw, settings) for index, raw in enumerate(items)]
-    with session_scope(engine, write=True) as session:
-        results = [
+
+    def store(session: Session) -> list[ItemResult]:
+        # Sources first and in one order, so that concurrent batches lock them alike.
+        names = {item.source for item in prepared if isinstance(item, NewArticle)}
+        for name in sorted(names):
+            repository.get_or_create_source(session, name=name)
+        return [
             item if isinstance(item, ItemResult) else _store_prepared(session, index, item)
             for index, item in enumerate(prepared)
         ]
-        session.commit()
-    return results
+
+    return write_transaction(engine, store)
 
 
 def store_one(
@@ -203,10 +208,9 @@ def store_one(
 ) -> tuple[Article, bool]:
     """Store one article, analysed before the write transaction; the row and whether new."""
     article = prepare(item, settings, analysis)
-    with session_scope(engine, write=True) as session:
-        row, created = repository.add_article(session, article=article)
-        session.commit()
-    return row, created
+    return write_transaction(
+        engine, lambda session: repository.add_article(session, article=article)
+    )
 
 
 def _store_prepared(session: Session, index: int, article: NewArticle) -> ItemResult:
