@@ -195,10 +195,11 @@ def store_batch(engine: Engine, items: Sequence[Any], settings: Settings) -> lis
         names = {item.source for item in prepared if isinstance(item, NewArticle)}
         for name in sorted(names):
             repository.get_or_create_source(session, name=name)
-        return [
-            item if isinstance(item, ItemResult) else _store_prepared(session, index, item)
-            for index, item in enumerate(prepared)
-        ]
+        # Articles too: batches that share articles then wait for each other, never in a
+        # circle (a PostgreSQL deadlock) as they would inserting them in different orders.
+        order = sorted(range(len(prepared)), key=lambda index: _insert_order(prepared[index]))
+        results = {index: _store_prepared(session, index, prepared[index]) for index in order}
+        return [results[index] for index in range(len(prepared))]
 
     return write_transaction(engine, store)
 
@@ -213,8 +214,16 @@ def store_one(
     )
 
 
-def _store_prepared(session: Session, index: int, article: NewArticle) -> ItemResult:
-    row, created = repository.add_article(session, article=article)
+def _insert_order(item: NewArticle | ItemResult) -> tuple[str, str, str]:
+    if isinstance(item, ItemResult):
+        return ("", "", "")
+    return (item.url or "", item.source, item.content_hash)
+
+
+def _store_prepared(session: Session, index: int, item: NewArticle | ItemResult) -> ItemResult:
+    if isinstance(item, ItemResult):
+        return item
+    row, created = repository.add_article(session, article=item)
     return ItemResult(index, "created" if created else "existing", article_id=row.id)
 
 
