@@ -191,15 +191,13 @@ def store_batch(engine: Engine, items: Sequence[Any], settings: Settings) -> lis
     prepared = [_prepare_item(index, raw, settings) for index, raw in enumerate(items)]
 
     def store(session: Session) -> list[ItemResult]:
-        # Sources first and in one order, so that concurrent batches lock them alike.
-        names = {item.source for item in prepared if isinstance(item, NewArticle)}
-        for name in sorted(names):
+        articles = [item for item in prepared if isinstance(item, NewArticle)]
+        repository.lock_for_insert(session, articles=articles)
+        # Sources in one order too, so that concurrent batches wait for each other, never in
+        # a circle (a PostgreSQL deadlock).
+        for name in sorted({article.source for article in articles}):
             repository.get_or_create_source(session, name=name)
-        # Articles too: batches that share articles then wait for each other, never in a
-        # circle (a PostgreSQL deadlock) as they would inserting them in different orders.
-        order = sorted(range(len(prepared)), key=lambda index: _insert_order(prepared[index]))
-        results = {index: _store_prepared(session, index, prepared[index]) for index in order}
-        return [results[index] for index in range(len(prepared))]
+        return [_store_prepared(session, index, item) for index, item in enumerate(prepared)]
 
     return write_transaction(engine, store)
 
@@ -209,15 +207,12 @@ def store_one(
 ) -> tuple[Article, bool]:
     """Store one article, analysed before the write transaction; the row and whether new."""
     article = prepare(item, settings, analysis)
-    return write_transaction(
-        engine, lambda session: repository.add_article(session, article=article)
-    )
 
+    def store(session: Session) -> tuple[Article, bool]:
+        repository.lock_for_insert(session, articles=[article])
+        return repository.add_article(session, article=article)
 
-def _insert_order(item: NewArticle | ItemResult) -> tuple[str, str, str]:
-    if isinstance(item, ItemResult):
-        return ("", "", "")
-    return (item.url or "", item.source, item.content_hash)
+    return write_transaction(engine, store)
 
 
 def _store_prepared(session: Session, index: int, item: NewArticle | ItemResult) -> ItemResult:
