@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 # SQLite's "file is not a database" and "database disk image is malformed": the file at the
 # path is not (or no longer) ours, which the caller cannot fix by changing the request.
 _SQLITE_NOT_A_DATABASE = frozenset({11, 26})
+_SQLITE_BUSY = 5
 
 _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
@@ -83,7 +84,13 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     if metrics is not None:
         metrics.database_errors.inc()
     log.error("database error", exc_info=exc)
-    unavailable = DatabaseUnavailable("the database is not reachable; try again shortly")
+    if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == _SQLITE_BUSY:
+        # Writers queued for the lock longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload.
+        unavailable = DatabaseUnavailable(
+            "the database is busy; try again shortly", details={"reason": "busy"}
+        )
+    else:
+        unavailable = DatabaseUnavailable("the database is not reachable; try again shortly")
     return await _service_error(request, unavailable)
 
 

@@ -1,5 +1,6 @@
 """The database goes away for real and comes back: 503 with Retry-After meanwhile, then recovery."""
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,3 +142,25 @@ def test_a_replaced_sqlite_file_is_noticed_not_written_behind_the_callers_back(
     assert replaced.status_code == 503
     assert replaced.json()["error"]["code"] == "database_unavailable"
     assert ready.status_code == 503
+
+
+def test_a_writer_that_waits_longer_than_the_busy_timeout_gets_503_busy(tmp_path: Path) -> None:
+    """Writers queue for SQLite's write lock; one that waits longer than the timeout is told
+    to retry (never a 500, never "database is locked"), and the next one gets through."""
+    url = f"sqlite:///{tmp_path}/crosscheck.db"
+    migrate.upgrade(url)
+    settings = Settings(database_url=url, db_timeout_seconds=0.3)
+    with TestClient(create_app(settings)) as client:
+        holder = sqlite3.connect(tmp_path / "crosscheck.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        waited = client.post("/articles", json=ARTICLE)
+        holder.execute("ROLLBACK")
+        holder.close()
+        after = client.post("/articles", json=ARTICLE)
+
+    assert waited.status_code == 503
+    assert waited.json()["error"]["code"] == "database_unavailable"
+    assert waited.json()["error"]["details"] == {"reason": "busy"}
+    assert "locked" not in waited.text
+    assert int(waited.headers["retry-after"]) > 0
+    assert after.status_code == 201
