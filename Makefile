@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format openapi bench bench-quick clean
+.PHONY: run test lint format openapi bench bench-quick soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: $(STAMP)
 ## The benchmark at 1k articles only (about a minute and a half).
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
+
+## Soak: `crosscheck serve` with 2 workers at 50 requests/s for 10 minutes; writes bench/results/.
+## Shorter or different: make soak SOAK_ARGS="--duration 60 --rate 20 --mix score=50,ingest=50"
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 ## Regenerate the committed OpenAPI document after an API change.
 openapi: $(STAMP)

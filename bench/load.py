@@ -93,7 +93,7 @@ def over_http(
     `workers` workers, `concurrency` clients at once; and the server's peak memory."""
     from bench.run import percentiles
 
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "CROSSCHECK_DATABASE_URL": url, "CROSSCHECK_LOG_LEVEL": "warning"}
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [
@@ -113,7 +113,7 @@ def over_http(
     memory = _MemoryWatch(server.pid)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base, server)
+        wait_ready(base, server)
         memory.start()
         samples, errors, seconds = asyncio.run(_drive(base, queries, requests, concurrency))
     finally:
@@ -160,7 +160,7 @@ async def _drive(
     return samples, errors, seconds
 
 
-def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -174,7 +174,7 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server was not ready after 60 s")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -207,13 +207,13 @@ class _MemoryWatch:
             time.sleep(0.2)
 
     def _sample(self) -> None:
-        for pid in [self.pid, *_children(self.pid)]:
-            rss = _rss_kb(pid)
+        for pid in [self.pid, *children(self.pid)]:
+            rss = rss_kb(pid)
             if rss:
                 self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -226,7 +226,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):

@@ -30,7 +30,7 @@ from service.fetch import Fetcher
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
-from service.store.db import session_scope
+from service.store.db import session_scope, write_transaction
 from service.store.models import Article
 from service.store.repository import NewArticle
 
@@ -223,13 +223,17 @@ def store_batch(
             concurrency=settings.fetch_concurrency,
         )
     prepared = [_prepare_item(index, item, settings) for index, item in enumerate(validated)]
-    with session_scope(engine, write=True) as session:
-        results = [
-            item if isinstance(item, ItemResult) else _store_prepared(session, index, item)
-            for index, item in enumerate(prepared)
-        ]
-        session.commit()
-    return results
+
+    def store(session: Session) -> list[ItemResult]:
+        articles = [item for item in prepared if isinstance(item, NewArticle)]
+        repository.lock_for_insert(session, articles=articles)
+        # Sources in one order too, so that concurrent batches wait for each other, never in
+        # a circle (a PostgreSQL deadlock).
+        for name in sorted({article.source for article in articles}):
+            repository.get_or_create_source(session, name=name)
+        return [_store_prepared(session, index, item) for index, item in enumerate(prepared)]
+
+    return write_transaction(engine, store)
 
 
 def already_stored(engine: Engine, items: Sequence[Any]) -> dict[int, Article]:
@@ -253,14 +257,18 @@ def store_one(
 ) -> tuple[Article, bool]:
     """Store one article, analysed before the write transaction; the row and whether new."""
     article = prepare(item, settings, analysis)
-    with session_scope(engine, write=True) as session:
-        row, created = repository.add_article(session, article=article)
-        session.commit()
-    return row, created
+
+    def store(session: Session) -> tuple[Article, bool]:
+        repository.lock_for_insert(session, articles=[article])
+        return repository.add_article(session, article=article)
+
+    return write_transaction(engine, store)
 
 
-def _store_prepared(session: Session, index: int, article: NewArticle) -> ItemResult:
-    row, created = repository.add_article(session, article=article)
+def _store_prepared(session: Session, index: int, item: NewArticle | ItemResult) -> ItemResult:
+    if isinstance(item, ItemResult):
+        return item
+    row, created = repository.add_article(session, article=item)
     return ItemResult(index, "created" if created else "existing", article_id=row.id)
 
 

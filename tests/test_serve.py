@@ -1,10 +1,8 @@
 """The real server, started the way the README starts it, answering real HTTP requests."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +10,7 @@ import httpx
 import pytest
 
 from service.demo import demo_articles
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.live import free_port, wait_ready
 
 
 @pytest.fixture(params=[1, 2], ids=["1-worker", "2-workers"])
@@ -34,25 +27,11 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_ready(base, process, tmp_path / "server.log")
+            wait_ready(base, process, tmp_path / "server.log")
             yield base
         finally:
             process.terminate()
             process.wait(timeout=20)
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited early:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"server not ready after 30 s:\n{log.read_text()}")
 
 
 def test_serve_with_demo_corpus_answers_real_requests(server: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -15,6 +15,11 @@ from service.api.schemas import ErrorResponse
 from service.errors import DatabaseUnavailable, ServiceError
 
 log = logging.getLogger(__name__)
+
+# SQLite's "file is not a database" and "database disk image is malformed": the file at the
+# path is not (or no longer) ours, which the caller cannot fix by changing the request.
+_SQLITE_NOT_A_DATABASE = frozenset({11, 26})
+_SQLITE_BUSY = 5
 
 _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
@@ -50,6 +55,7 @@ def install_error_handlers(app: FastAPI) -> None:
     # Connection-level failures only: the database is away, not the request wrong.
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(unavailable, _database_error)
+    app.add_exception_handler(DatabaseError, _other_database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -83,8 +89,21 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     if metrics is not None:
         metrics.database_errors.inc()
     log.error("database error", exc_info=exc)
-    unavailable = DatabaseUnavailable("the database is not reachable; try again shortly")
+    if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == _SQLITE_BUSY:
+        # Writers queued for the lock longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload.
+        unavailable = DatabaseUnavailable(
+            "the database is busy; try again shortly", details={"reason": "busy"}
+        )
+    else:
+        unavailable = DatabaseUnavailable("the database is not reachable; try again shortly")
     return await _service_error(request, unavailable)
+
+
+async def _other_database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DatabaseError)
+    if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_NOT_A_DATABASE:
+        return await _database_error(request, exc)
+    return await _unexpected_error(request, exc)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,18 +1,28 @@
 """Engine and sessions: one engine per process, built from the settings."""
 
 import logging
-from collections.abc import Iterator
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
 
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
+
+Result = TypeVar("Result")
+
+# PostgreSQL's deadlock and serialization failures: the transaction lost a race and may run again.
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+WRITE_ATTEMPTS = 3
 
 # Marks a session that will write; on SQLite it takes the write lock up front (see below).
 WRITE = {"crosscheck_write": True}
@@ -55,7 +65,7 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
     busy_ms = int(settings.db_timeout_seconds * 1000)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, emit BEGIN, so that SAVEPOINTs work as documented.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -65,6 +75,15 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
+        record.info["sqlite_file"] = _file_identity(dbapi_connection)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # An open connection keeps using a file that was moved, deleted or replaced; the
+        # pool's next connection opens whatever is at the path now, or fails (503) if nothing.
+        opened = record.info.get("sqlite_file")
+        if opened is not None and _current_identity(opened[0]) != opened:
+            raise DisconnectionError("the SQLite file was moved or replaced")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -74,6 +93,24 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+FileIdentity = tuple[str, int, int]
+
+
+def _file_identity(dbapi_connection: Any) -> FileIdentity | None:
+    """The path, device and inode of the connection's main database file (None in memory)."""
+    rows = dbapi_connection.execute("PRAGMA database_list").fetchall()
+    path = next((row[2] for row in rows if row[1] == "main"), "")
+    return _current_identity(path) if path else None
+
+
+def _current_identity(path: str) -> FileIdentity | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return path, stat.st_dev, stat.st_ino
 
 
 @contextmanager
@@ -87,3 +124,24 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def write_transaction(engine: Engine, work: Callable[[Session], Result]) -> Result:
+    """Run `work` in a write transaction and commit; run it again when it lost a deadlock
+    (two batches inserting the same articles in different orders), up to WRITE_ATTEMPTS."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with session_scope(engine, write=True) as session:
+                result = work(session)
+                session.commit()
+                return result
+        except OperationalError as exc:
+            if attempt == WRITE_ATTEMPTS or not _lost_a_race(exc):
+                raise
+            log.info("write transaction lost a race; retrying", extra={"attempt": attempt})
+            time.sleep(random.uniform(0.01, 0.05) * attempt)
+    raise AssertionError("unreachable")
+
+
+def _lost_a_race(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES

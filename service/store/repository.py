@@ -1,11 +1,12 @@
 """Every query the service makes. Keyword-only functions; callers own the transaction."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -62,6 +63,22 @@ def find_by_urls(session: Session, *, urls: Sequence[str]) -> dict[str, Article]
         return {}
     rows = session.exec(select(Article).where(col(Article.url).in_(set(urls)))).all()
     return {row.url: row for row in rows if row.url is not None}
+
+
+def lock_for_insert(session: Session, *, articles: Sequence[NewArticle]) -> None:
+    """On PostgreSQL, take a transaction lock on every key the articles could collide on, in
+    one global order, so that concurrent writers of the same articles wait for one another
+    instead of deadlocking on the unique indexes. SQLite runs one writer at a time anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = {f"url {article.url}" for article in articles if article.url}
+    keys |= {f"text {article.source} {article.content_hash}" for article in articles}
+    for lock in sorted({_lock_id(key) for key in keys}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
+def _lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), signed=True)
 
 
 def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool]:
