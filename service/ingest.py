@@ -79,6 +79,16 @@ def _language_code(value: object) -> object:
     return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
 
 
+def _iso_datetime(value: object) -> object:
+    """Times are ISO 8601 strings, as the schema says; pydantic would also read a bare number
+    (`0.5`, `"1700000000"`) as seconds since 1970, which no client means."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9.]+(e[-+]?[0-9]+)?\s*", value, re.I)
+    ):
+        raise ValueError("expected an ISO 8601 date-time such as 2024-04-03T18:40:00+02:00")
+    return value
+
+
 # Field types shared by every request that carries an article.
 ArticleText = Annotated[str, AfterValidator(_nonblank)]
 SourceName = Annotated[str, StringConstraints(max_length=200), AfterValidator(_source_name)]
@@ -86,7 +96,8 @@ LanguageCode = Annotated[
     Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None,
     BeforeValidator(_language_code),
 ]
-UtcDatetime = Annotated[datetime | None, AfterValidator(as_utc)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+UtcDatetime = Annotated[IsoDatetime | None, AfterValidator(as_utc)]
 LANGUAGE_HELP = (
     "ISO 639 code such as `de` or `en`; `DE` and `de-DE` are read as `de`. Detected when missing."
 )

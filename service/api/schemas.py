@@ -62,7 +62,8 @@ class BatchCreate(BaseModel):
     items: list[Any] = Field(
         description="Articles, each shaped like ArticleCreate. Invalid items are rejected "
         "one by one; the valid ones are stored.",
-        json_schema_extra={"items": {"$ref": "#/components/schemas/ArticleCreate"}},
+        # Items are checked one by one, so anything is accepted here (and rejected as an item).
+        json_schema_extra={"items": {"anyOf": [{"$ref": "#/components/schemas/ArticleCreate"}, {}]}},
     )
 
 

@@ -37,7 +37,8 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
         if " " not in u.surface and not transliteration.is_foreign(u.surface, language)
     ]
     phrases = [u.surface for u in same_language if " " in u.surface]
-    mentions = [m for m in analysis.mentions if not residue.within_residue(text, m.start)]
+    residue_lines = residue.residue_lines(text)
+    mentions = [m for m in analysis.mentions if not residue.within(residue_lines, m.start)]
     own = Counter(m.text for m in mentions)
     own_phrases = [
         f"{a.text} {b.text}" for a, b in pairwise(analysis.mentions) if b.start == a.end + 1

@@ -1,6 +1,8 @@
 """Scraping residue: audio players, newsletter boxes, injected related links, credits and
 teaser boilerplate left in the text by the page it was taken from."""
 
+import bisect
+import math
 import re
 
 from service.analysis.records import Analysis, Consensus, Flag
@@ -58,17 +60,30 @@ MESSAGES = {
 }
 
 
+# Page furniture is a short line; a longer one is prose (and the `.*` patterns would cost
+# time quadratic in its length).
+MAX_RESIDUE_CHARS = 500
+
+
 def kind_of(line: str) -> str | None:
     folded = line.casefold().strip()
+    if len(folded) > MAX_RESIDUE_CHARS:
+        return None
     patterns = _PATTERNS + (_SHORT_PATTERNS if len(folded.split()) <= SHORT_LINE_WORDS else ())
     return next((kind for kind, pattern in patterns if pattern.search(folded)), None)
 
 
-def within_residue(text: str, index: int) -> bool:
-    """Whether the character at `index` lies on a residue line (a credit, a teaser...)."""
-    start = text.rfind("\n", 0, index) + 1
-    end = text.find("\n", index)
-    return kind_of(text[start : end if end != -1 else len(text)]) is not None
+def residue_lines(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every residue line (a credit, a teaser...), in text order."""
+    return tuple(
+        (line.start(), line.end()) for line in _LINE.finditer(text) if kind_of(line.group())
+    )
+
+
+def within(lines: tuple[tuple[int, int], ...], index: int) -> bool:
+    """Whether `index` lies on one of `lines` (from `residue_lines`)."""
+    position = bisect.bisect_right(lines, (index, math.inf)) - 1
+    return position >= 0 and lines[position][0] <= index < lines[position][1]
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:

@@ -84,8 +84,8 @@ def list_articles(
     session: ReadSession,
     settings: SettingsDep,
     source: Annotated[str | None, Query(description="Only this source.")] = None,
-    since: Annotated[datetime | None, Query(description="Published at or after.")] = None,
-    until: Annotated[datetime | None, Query(description="Published before.")] = None,
+    since: Annotated[ingest.IsoDatetime | None, Query(description="Published at or after.")] = None,
+    until: Annotated[ingest.IsoDatetime | None, Query(description="Published before.")] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
     limit: Annotated[
         int, Query(ge=1, description="Page size; capped at CROSSCHECK_MAX_PAGE_SIZE.")
