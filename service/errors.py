@@ -4,10 +4,12 @@ from typing import Any
 
 
 class ServiceError(Exception):
-    """Base error: carries the HTTP status and a stable machine-readable code."""
+    """Base error: carries the HTTP status, a stable machine-readable code, and for errors
+    worth retrying the seconds to wait (sent as `Retry-After`)."""
 
     status_code: int = 500
     code: str = "internal_error"
+    retry_after: int | None = None
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -33,6 +35,10 @@ class BatchTooLarge(InvalidInput):
     code = "batch_too_large"
 
 
+class TooManySentences(InvalidInput):
+    code = "too_many_sentences"
+
+
 class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
 
@@ -45,3 +51,16 @@ class PayloadTooLarge(ServiceError):
 class DatabaseUnavailable(ServiceError):
     status_code = 503
     code = "database_unavailable"
+    retry_after = 5
+
+
+class TooManyRequests(ServiceError):
+    status_code = 429
+    code = "too_many_requests"
+    retry_after = 1
+
+
+class TimeBudgetExceeded(ServiceError):
+    status_code = 503
+    code = "time_budget_exceeded"
+    retry_after = 5

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from service.analysis.normalize import SURROGATE, content_hash, normalize_text
 from service.analysis.pipeline import analyze
 from service.analysis.records import Analysis
-from service.errors import InvalidInput, TextTooLong
+from service.errors import InvalidInput, TextTooLong, TooManySentences
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
@@ -156,6 +156,16 @@ def check_length(what: str, text: str, limit: int) -> None:
         )
 
 
+def check_sentences(analysis: Analysis, limit: int) -> None:
+    """Refuse an article of more sentences than the limit (storing and scoring alike)."""
+    count = len(analysis.sentences)
+    if count > limit:
+        raise TooManySentences(
+            f"the text has {count} sentences; the limit is {limit}",
+            details={"limit": limit, "sentences": count},
+        )
+
+
 def prepare(
     item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
 ) -> NewArticle:
@@ -174,11 +184,13 @@ def prepare(
         )
     source = item.source or source_from_host(item.url.host)  # type: ignore[union-attr]
     language = item.language or (analysis.language if analysis else None) or detect_language(text)
+    analysis = analysis or analyze(text, language)
+    check_sentences(analysis, settings.max_sentences)
     return NewArticle(
         source=source,
         text=text,
         content_hash=content_hash(text),
-        analysis=analysis or analyze(text, language),
+        analysis=analysis,
         title=title or None,
         url=url,
         language=language,

@@ -1,6 +1,7 @@
 """The application factory. Nothing happens at import time; `create_app(settings)` builds it all."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(articles.router)

@@ -35,8 +35,30 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(
         default=1_000, ge=10, description="Longest article title accepted (characters)."
     )
+    max_sentences: int = Field(
+        default=2_000,
+        ge=1,
+        description="Most sentences in one article; 422 `too_many_sentences` above.",
+    )
+    max_claims: int = Field(
+        default=200,
+        ge=1,
+        description="Most claims judged and returned per report; the rest are left out and "
+        "the report says so (`claims_truncated`).",
+    )
     max_batch_items: int = Field(
         default=100, ge=1, description="Most articles accepted in one batch request."
+    )
+    max_concurrent_scores: int = Field(
+        default=8,
+        ge=1,
+        description="`/score` requests one worker process runs at once; 429 above.",
+    )
+    score_time_budget_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time one `/score` request may take; 503 `time_budget_exceeded` above "
+        "(checked between the stages of the pipeline).",
     )
     max_page_size: int = Field(
         default=100, ge=1, description="Most articles returned by one `GET /articles` page."

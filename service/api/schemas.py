@@ -216,6 +216,12 @@ class ScoreResponse(BaseModel):
     source: SourceRatingOut
     peers: list[PeerOut]
     voices: list[VoiceOut]
-    claims: list[ClaimOut]
+    claims: list[ClaimOut] = Field(
+        description="The first CROSSCHECK_MAX_CLAIMS claims, in text order."
+    )
+    claims_total: int = Field(description="Claims found in the text, returned or not.")
+    claims_truncated: bool = Field(
+        description="True when the text has more claims than were judged and returned."
+    )
     flags: list[FlagOut] = Field(description="Problems found in the text, in text order.")
     stored: StoredOut | None = Field(description="Set when the request asked to store the article.")

@@ -2,12 +2,12 @@
 
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from service import scoring
 from service.analysis.records import Flag
-from service.api.deps import SettingsDep
+from service.api.deps import SettingsDep, scoring_slot
 from service.api.errors import responses
 from service.api.schemas import (
     ClaimOut,
@@ -21,6 +21,7 @@ from service.api.schemas import (
     StoredOut,
     VoiceOut,
 )
+from service.deadline import Deadline
 from service.scoring import Scored, ScoreRequest
 from service.store.db import session_scope
 
@@ -31,15 +32,17 @@ Model = TypeVar("Model", bound=BaseModel)
 @router.post(
     "/score",
     response_model=ScoreResponse,
-    responses=responses(400, 413, 422, 503),
+    responses=responses(400, 413, 422, 429, 503),
+    dependencies=[Depends(scoring_slot)],
     summary="Score an article against its story peers",
 )
 def score(body: ScoreRequest, request: Request, settings: SettingsDep) -> ScoreResponse:
     """Find the stored articles of other outlets that report the same story and judge each claim
     of the article against them. Nothing is stored unless `store` is true."""
+    deadline = Deadline.after(settings.score_time_budget_seconds)
     engine = request.app.state.engine
     with session_scope(engine) as session:
-        scored = scoring.score_text(session, body, settings)
+        scored = scoring.score_text(session, body, settings, deadline)
     if body.store:
         # A write transaction of its own, after scoring: the write lock is held for the insert only.
         scored = scoring.store_scored(engine, body, scored, settings)
@@ -79,6 +82,8 @@ def to_response(scored: Scored) -> ScoreResponse:
         ],
         voices=[_out(VoiceOut, v) for v in report.voices],
         claims=claims,
+        claims_total=max(scored.claims_total, len(claims)),
+        claims_truncated=scored.claims_total > len(claims),
         flags=[_flag(scored, flag) for flag in report.flags],
         stored=_out(StoredOut, scored.stored) if scored.stored else None,
     )
