@@ -16,6 +16,9 @@ class ServiceError(Exception):
         self.message = message
         self.details = details
 
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
+
 
 class NotFound(ServiceError):
     status_code = 404
@@ -41,6 +44,19 @@ class TooManySentences(InvalidInput):
 
 class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+    code = "unauthorized"
+
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": 'Bearer realm="crosscheck"'}
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "forbidden"
 
 
 class PayloadTooLarge(ServiceError):

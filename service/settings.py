@@ -1,15 +1,28 @@
 """Every knob of the service, read once from the environment (prefix CROSSCHECK_)."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.analysis.params import Thresholds
 
 LogLevel = Literal["debug", "info", "warning", "error"]
+Scope = Literal["read", "write", "metrics"]
 _DEFAULT = Thresholds()
+
+
+class ApiKey(BaseModel):
+    """A client's key as the service knows it: the hash only, never the key itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sha256: Annotated[
+        str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)
+    ] = Field(description="SHA-256 of the key, hex (`crosscheck hash-key`).")
+    scopes: tuple[Scope, ...] = Field(min_length=1, description="read, write and/or metrics.")
+    name: str = Field(default="", max_length=100, description="Who holds it (not secret).")
 
 
 class Settings(BaseSettings):
@@ -70,6 +83,16 @@ class Settings(BaseSettings):
         default=5.0,
         gt=0,
         description="How long a request waits for a connection or a SQLite write lock.",
+    )
+
+    api_keys: tuple[ApiKey, ...] = Field(
+        default=(),
+        description='JSON list of {"sha256", "scopes", "name"}. When set, writes need a `write` '
+        "key and reads a `read` key; when empty, anyone who reaches the service may do both.",
+    )
+    metrics_need_key: bool = Field(
+        default=False,
+        description="Put /metrics behind a key with the `metrics` scope (needs `api_keys`).",
     )
 
     peer_candidates: int = Field(

@@ -1,5 +1,6 @@
 """The console script: ingest from files, the OpenAPI document, the demo corpus."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -145,3 +146,12 @@ def test_priors_file_is_the_whole_truth(
     with session_scope(engine) as session:
         rated = {s.name: s.prior for s, _ in repository.list_sources(session)}
     assert rated == {"a.example": None, "b.example": 0.5}
+
+
+def test_hash_key_prints_the_sha256_the_settings_hold() -> None:
+    hashed = CliRunner().invoke(app, ["hash-key"], input="s3cret-key\n")
+    empty = CliRunner().invoke(app, ["hash-key"], input="\n")
+
+    assert hashed.exit_code == 0
+    assert hashed.stdout.strip() == hashlib.sha256(b"s3cret-key").hexdigest()
+    assert empty.exit_code == 2

@@ -50,8 +50,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
-    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-    return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers())
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

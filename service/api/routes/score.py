@@ -21,6 +21,7 @@ from service.api.schemas import (
     StoredOut,
     VoiceOut,
 )
+from service.api.security import CallerDep, identify
 from service.deadline import Deadline
 from service.scoring import Scored, ScoreRequest
 from service.store.db import session_scope
@@ -32,13 +33,18 @@ Model = TypeVar("Model", bound=BaseModel)
 @router.post(
     "/score",
     response_model=ScoreResponse,
-    responses=responses(400, 413, 422, 429, 503),
-    dependencies=[Depends(scoring_slot)],
+    responses=responses(400, 401, 403, 413, 422, 429, 503),
+    # Who is asking before a slot is taken: unknown callers never crowd out known ones.
+    dependencies=[Depends(identify), Depends(scoring_slot)],
     summary="Score an article against its story peers",
 )
-def score(body: ScoreRequest, request: Request, settings: SettingsDep) -> ScoreResponse:
+def score(
+    body: ScoreRequest, request: Request, settings: SettingsDep, caller: CallerDep
+) -> ScoreResponse:
     """Find the stored articles of other outlets that report the same story and judge each claim
-    of the article against them. Nothing is stored unless `store` is true."""
+    of the article against them. Nothing is stored unless `store` is true (which needs a
+    `write` key where keys are configured; scoring alone needs `read`)."""
+    caller.require("write" if body.store else "read")
     deadline = Deadline.after(settings.score_time_budget_seconds)
     engine = request.app.state.engine
     with session_scope(engine) as session:
