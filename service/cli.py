@@ -283,7 +283,7 @@ def hash_key() -> None:
     """Read an API key from standard input; print the SHA-256 to put in CROSSCHECK_API_KEYS."""
     key = sys.stdin.readline().rstrip("\r\n")
     if not key.strip():
-        _fail("no key on standard input (e.g. `printf %s \"$KEY\" | crosscheck hash-key`)")
+        _fail('no key on standard input (e.g. `printf %s "$KEY" | crosscheck hash-key`)')
     typer.echo(hashlib.sha256(key.encode("utf-8")).hexdigest())
 
 

@@ -18,9 +18,9 @@ class ApiKey(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    sha256: Annotated[
-        str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)
-    ] = Field(description="SHA-256 of the key, hex (`crosscheck hash-key`).")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)] = Field(
+        description="SHA-256 of the key, hex (`crosscheck hash-key`)."
+    )
     scopes: tuple[Scope, ...] = Field(min_length=1, description="read, write and/or metrics.")
     name: str = Field(default="", max_length=100, description="Who holds it (not secret).")
 

@@ -56,6 +56,9 @@ class ArticlePage(BaseModel):
     )
 
 
+ARTICLE_CREATE_REF = "#/components/schemas/ArticleCreate"
+
+
 class BatchCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,7 +66,7 @@ class BatchCreate(BaseModel):
         description="Articles, each shaped like ArticleCreate. Invalid items are rejected "
         "one by one; the valid ones are stored.",
         # Items are checked one by one, so anything is accepted here (and rejected as an item).
-        json_schema_extra={"items": {"anyOf": [{"$ref": "#/components/schemas/ArticleCreate"}, {}]}},
+        json_schema_extra={"items": {"anyOf": [{"$ref": ARTICLE_CREATE_REF}, {}]}},
     )
 
 

@@ -1,6 +1,7 @@
 """Properties of the analysis core for any Unicode text: it finishes, every offset lies inside
 the text and slices it exactly, and the same input gives the same output."""
 
+import itertools
 import os
 
 from hypothesis import HealthCheck, given, settings
@@ -105,7 +106,7 @@ def assert_spans_slice(normalized: str, analysis: Analysis, report: Report) -> N
 def assert_offsets_map_back(text: str, normalized: str, offsets: tuple[int, ...]) -> None:
     assert len(offsets) == len(normalized) + 1
     assert offsets[-1] == len(text)
-    assert all(a <= b for a, b in zip(offsets, offsets[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(offsets))
 
 
 @given(text=texts, language=languages)
@@ -134,7 +135,11 @@ def test_the_same_text_gives_the_same_analysis_and_report(text: str, language: s
     unit=st.lists(pieces, min_size=1, max_size=6).map("".join).filter(bool),
     length=st.integers(min_value=20_000, max_value=100_000),
 )
-@settings(max_examples=max(4, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(4, EXAMPLES // 5),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 def test_a_line_of_100k_characters_is_analysed(unit: str, length: int) -> None:
     text = (unit * (length // len(unit) + 1))[:length]
 
