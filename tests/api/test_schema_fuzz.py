@@ -3,10 +3,13 @@
 No 5xx, and every response is declared: its status code, content type, headers and body schema.
 CROSSCHECK_FUZZ_EXAMPLES raises the number of examples per operation (see the README)."""
 
+import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
@@ -18,7 +21,12 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import Engine
 
+from service.main import create_app
+from service.settings import Settings
+
+WRITE_KEY = "fuzz-write-key-0123456789"
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("CROSSCHECK_FUZZ_EXAMPLES", "20"))
 CHECKS = [
@@ -42,6 +50,29 @@ schema = schemathesis.openapi.from_path(ROOT / "openapi.yaml")
 )
 def test_every_operation_answers_as_declared(case: schemathesis.Case, client: TestClient) -> None:
     response = client.request(**_request(case, client))
+    case.validate_response(response, checks=CHECKS)
+
+
+@pytest.fixture
+def keyed_client(database_url: str, engine: Engine) -> Iterator[TestClient]:
+    """The app with API keys configured (and /metrics behind one), sending a write key."""
+    key = {"sha256": hashlib.sha256(WRITE_KEY.encode()).hexdigest(), "scopes": ["write"]}
+    settings = Settings(database_url=database_url, api_keys=[key], metrics_need_key=True)
+    with TestClient(create_app(settings), headers={"X-API-Key": WRITE_KEY}) as client:
+        yield client
+
+
+@schema.parametrize()
+@settings(
+    max_examples=max(5, EXAMPLES // 4),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_operation_answers_as_declared_with_keys(
+    case: schemathesis.Case, keyed_client: TestClient
+) -> None:
+    response = keyed_client.request(**_request(case, keyed_client))
     case.validate_response(response, checks=CHECKS)
 
 
