@@ -4,7 +4,7 @@ the text and slices it exactly, and the same input gives the same output."""
 import itertools
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from service.analysis.normalize import normalize_with_offsets
@@ -110,6 +110,7 @@ def assert_offsets_map_back(text: str, normalized: str, offsets: tuple[int, ...]
 
 
 @given(text=texts, language=languages)
+@example(text="\n\u0301Witali Witali 0", language="de")  # once mapped back to the line break
 @settings(max_examples=EXAMPLES * 10, deadline=None)
 def test_any_text_is_analysed_within_its_bounds(text: str, language: str | None) -> None:
     normalized, offsets, analysis, report = run(text, language)
