@@ -34,8 +34,9 @@ Model = TypeVar("Model", bound=BaseModel)
     "/score",
     response_model=ScoreResponse,
     responses=responses(400, 401, 403, 413, 422, 429, 503),
-    # Who is asking before a slot is taken: unknown callers never crowd out known ones.
-    dependencies=[Depends(identify), Depends(scoring_slot)],
+    # Who is asking before a slot is taken: unknown callers never crowd out known ones. The slot
+    # is given back before the response is sent, so that a client's next request finds it free.
+    dependencies=[Depends(identify), Depends(scoring_slot, scope="function")],
     summary="Score an article against its story peers",
 )
 def score(
