@@ -44,4 +44,4 @@ openapi: $(STAMP)
 	$(BIN)/crosscheck openapi --output openapi.yaml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache data
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis data

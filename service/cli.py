@@ -1,5 +1,6 @@
 """The `crosscheck` command: serve, migrate, ingest, openapi."""
 
+import hashlib
 import json
 import logging
 import os
@@ -285,6 +286,15 @@ def openapi(
         typer.echo(document, nl=False)
     else:
         output.write_text(document, encoding="utf-8")
+
+
+@app.command(name="hash-key")
+def hash_key() -> None:
+    """Read an API key from standard input; print the SHA-256 to put in CROSSCHECK_API_KEYS."""
+    key = sys.stdin.readline().rstrip("\r\n")
+    if not key.strip():
+        _fail('no key on standard input (e.g. `printf %s "$KEY" | crosscheck hash-key`)')
+    typer.echo(hashlib.sha256(key.encode("utf-8")).hexdigest())
 
 
 def _migrate_embedded(settings: Settings) -> None:

@@ -4,15 +4,20 @@ from typing import Any
 
 
 class ServiceError(Exception):
-    """Base error: carries the HTTP status and a stable machine-readable code."""
+    """Base error: carries the HTTP status, a stable machine-readable code, and for errors
+    worth retrying the seconds to wait (sent as `Retry-After`)."""
 
     status_code: int = 500
     code: str = "internal_error"
+    retry_after: int | None = None
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
 
 
 class NotFound(ServiceError):
@@ -33,8 +38,25 @@ class BatchTooLarge(InvalidInput):
     code = "batch_too_large"
 
 
+class TooManySentences(InvalidInput):
+    code = "too_many_sentences"
+
+
 class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+    code = "unauthorized"
+
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": 'Bearer realm="crosscheck"'}
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "forbidden"
 
 
 class PayloadTooLarge(ServiceError):
@@ -45,6 +67,19 @@ class PayloadTooLarge(ServiceError):
 class DatabaseUnavailable(ServiceError):
     status_code = 503
     code = "database_unavailable"
+    retry_after = 5
+
+
+class TooManyRequests(ServiceError):
+    status_code = 429
+    code = "too_many_requests"
+    retry_after = 1
+
+
+class TimeBudgetExceeded(ServiceError):
+    status_code = 503
+    code = "time_budget_exceeded"
+    retry_after = 5
 
 
 class FetchFailed(ServiceError):

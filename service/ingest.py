@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 from sqlalchemy import Engine
@@ -25,7 +26,7 @@ from service import fetch
 from service.analysis.normalize import SURROGATE, content_hash, normalize_text
 from service.analysis.pipeline import analyze
 from service.analysis.records import Analysis
-from service.errors import FetchFailed, InvalidInput, ServiceError, TextTooLong
+from service.errors import FetchFailed, InvalidInput, ServiceError, TextTooLong, TooManySentences
 from service.fetch import Fetcher
 from service.language import detect_language
 from service.settings import Settings
@@ -73,22 +74,43 @@ def as_utc(value: datetime | None) -> datetime | None:
         raise ValueError("the time lies outside the range of dates that can be stored") from exc
 
 
+# A language tag as clients send it ("de", "DE", "de-DE", "de_AT"); stored as its primary subtag.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$"
+
+
 def _language_code(value: object) -> object:
     """ "DE", "de-DE" and "de_AT" are all German: keep the primary subtag in lower case.
-    Anything but a string is left for the type check to reject."""
-    if not isinstance(value, str) or not value:
+    Anything else is left for the type and pattern checks to reject."""
+    if not isinstance(value, str) or not re.fullmatch(LANGUAGE_TAG, value):
         return value
-    return re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    return re.split(r"[-_]", value, maxsplit=1)[0].lower()
+
+
+def _iso_datetime(value: object) -> object:
+    """Times are ISO 8601 strings, as the schema says; pydantic would also read a bare number
+    (`0.5`, `"1700000000"`) as seconds since 1970, which no client means."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9.]+(e[-+]?[0-9]+)?\s*", value, re.I)
+    ):
+        raise ValueError("expected an ISO 8601 date-time such as 2024-04-03T18:40:00+02:00")
+    return value
 
 
 # Field types shared by every request that carries an article.
 ArticleText = Annotated[str, AfterValidator(_nonblank)]
 SourceName = Annotated[str, StringConstraints(max_length=200), AfterValidator(_source_name)]
 LanguageCode = Annotated[
-    Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None,
+    # The schema shows what clients may send; the pattern checks what is kept.
+    Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z]{2,3}$"),
+        WithJsonSchema({"type": "string", "pattern": LANGUAGE_TAG}),
+    ]
+    | None,
     BeforeValidator(_language_code),
 ]
-UtcDatetime = Annotated[datetime | None, AfterValidator(as_utc)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+UtcDatetime = Annotated[IsoDatetime | None, AfterValidator(as_utc)]
 LANGUAGE_HELP = (
     "ISO 639 code such as `de` or `en`; `DE` and `de-DE` are read as `de`. Detected when missing."
 )
@@ -161,6 +183,16 @@ def check_length(what: str, text: str, limit: int) -> None:
         )
 
 
+def check_sentences(analysis: Analysis, limit: int) -> None:
+    """Refuse an article of more sentences than the limit (storing and scoring alike)."""
+    count = len(analysis.sentences)
+    if count > limit:
+        raise TooManySentences(
+            f"the text has {count} sentences; the limit is {limit}",
+            details={"limit": limit, "sentences": count},
+        )
+
+
 def prepare(
     item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
 ) -> NewArticle:
@@ -181,11 +213,13 @@ def prepare(
         )
     source = item.source or source_from_host(item.url.host)  # type: ignore[union-attr]
     language = item.language or (analysis.language if analysis else None) or detect_language(text)
+    analysis = analysis or analyze(text, language)
+    check_sentences(analysis, settings.max_sentences)
     return NewArticle(
         source=source,
         text=text,
         content_hash=content_hash(text),
-        analysis=analysis or analyze(text, language),
+        analysis=analysis,
         title=title or None,
         url=url,
         language=language,

@@ -1,6 +1,7 @@
 """The application factory. Nothing happens at import time; `create_app(settings)` builds it all."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -23,6 +24,11 @@ DESCRIPTION = """\
 crosscheck scores news articles against the other outlets that report the same story.
 
 Errors always have the shape `{"error": {"code": ..., "message": ..., "details": ...}}`.
+
+Where the operator configured API keys, send one as `Authorization: Bearer <key>` or
+`X-API-Key: <key>`: writes (storing, deleting, `/score` with `store`) need a `write` key, reads
+a `read` key (a `write` key reads too); 401 without a valid key, 403 with one of the wrong scope.
+Health and readiness are always open, metrics unless the operator put them behind a key.
 """
 
 
@@ -37,6 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.head_revision = migrate.head_revision()
         metrics.add_live_collector(StoredArticlesCollector(lambda: _count_articles(engine)))
         log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
+        _log_access_policy(settings)
         try:
             yield
         finally:
@@ -51,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(articles.router)
@@ -62,6 +70,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _log_access_policy(settings: Settings) -> None:
+    if not settings.api_keys:
+        log.warning(
+            "no API keys configured (CROSSCHECK_API_KEYS): anyone who can reach the service "
+            "can read, store and delete articles"
+        )
+        return
+    names = [key.name or "(unnamed)" for key in settings.api_keys]
+    log.info("API keys required", extra={"keys": names})
 
 
 def app_from_environment() -> FastAPI:

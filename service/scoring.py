@@ -13,6 +13,7 @@ from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
 from service.analysis.pipeline import analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report
+from service.deadline import NO_DEADLINE, Deadline
 from service.errors import InvalidInput
 from service.language import detect_language
 from service.settings import Settings
@@ -84,12 +85,15 @@ class Scored:
     peers: dict[int, StoredPeer]
     analysis: Analysis | None = None  # of the text as stored, when storing can reuse it
     stored: ingest.ItemResult | None = None
+    claims_total: int = 0  # claims found, judged or not (`max_claims`)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets[start], self.offsets[end]
 
 
-def score_text(session: Session, request: ScoreRequest, settings: Settings) -> Scored:
+def score_text(
+    session: Session, request: ScoreRequest, settings: Settings, deadline: Deadline = NO_DEADLINE
+) -> Scored:
     """Score the request against the store; reads only. A request by URL is filled first
     (`fetch.fill_from_url`)."""
     if request.text is None:
@@ -97,6 +101,7 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
     normalized, offsets = normalize_with_offsets(request.text)
     ingest.check_length("text", normalized, settings.max_text_chars)
     analysis = analyze(normalized, request.language or detect_language(normalized))
+    ingest.check_sentences(analysis, settings.max_sentences)
     source = request.source_name()
     article = Submitted(
         text=normalized,
@@ -106,7 +111,7 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
         url=ingest.canonical_url(request.url) if request.url else None,
         published_at=request.published_at.timestamp() if request.published_at else None,
     )
-    report, peers, ratings = score_against_store(session, article, settings)
+    report, peers, ratings = score_against_store(session, article, settings, deadline)
     reliability, prior = ratings.get(source or "", (None, None))
     return Scored(
         report,
@@ -115,6 +120,7 @@ def score_text(session: Session, request: ScoreRequest, settings: Settings) -> S
         SourceRating(source, reliability, prior),
         {peer.article_id: peer for peer in peers},
         analysis if normalized == normalized.strip() else None,
+        claims_total=len(analysis.claims),
     )
 
 
@@ -131,12 +137,13 @@ class Submitted:
 
 
 def score_against_store(
-    session: Session, article: Submitted, settings: Settings
+    session: Session, article: Submitted, settings: Settings, deadline: Deadline = NO_DEADLINE
 ) -> tuple[Report, list[StoredPeer], dict[str, tuple[float | None, float | None]]]:
     """The report of one article against its peers in the store, the peers, and the ratings.
 
     Candidates come from the full-text index (never a scan of the store) with their story
     features only; the peers chosen among them are then read whole."""
+    deadline.check("search")
     names, words = query_terms(article.analysis)
     ids = search.search_articles(session, names=names, words=words, limit=settings.peer_candidates)
     candidates = [
@@ -144,6 +151,7 @@ def score_against_store(
         for c in repository.load_candidates(session, article_ids=ids)
         if not article.url or c.url != article.url
     ]
+    deadline.check("peers")
     chosen = choose_peers(
         article.analysis,
         candidates,
@@ -152,6 +160,7 @@ def score_against_store(
         published_at=article.published_at,
         thresholds=settings.thresholds,
     )
+    deadline.check("loading peers")
     peers = repository.load_peers(session, article_ids=[c.article_id for c, _ in chosen])
     analyses = {
         p.article_id: load_analysis(p.analysis, p.text, load_features(p.features)) for p in peers
@@ -166,6 +175,8 @@ def score_against_store(
         analyses,
         weights=weights(ratings),
         thresholds=settings.thresholds,
+        max_claims=settings.max_claims,
+        checkpoint=deadline.check,
     )
     return report, peers, ratings
 

@@ -3,12 +3,13 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.analysis.params import Thresholds
 
 LogLevel = Literal["debug", "info", "warning", "error"]
+Scope = Literal["read", "write", "metrics"]
 _DEFAULT = Thresholds()
 
 
@@ -22,6 +23,18 @@ def _comma_separated(value: object) -> object:
 CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 PortList = Annotated[list[Port], NoDecode, BeforeValidator(_comma_separated)]
+
+
+class ApiKey(BaseModel):
+    """A client's key as the service knows it: the hash only, never the key itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)] = Field(
+        description="SHA-256 of the key, hex (`crosscheck hash-key`)."
+    )
+    scopes: tuple[Scope, ...] = Field(min_length=1, description="read, write and/or metrics.")
+    name: str = Field(default="", max_length=100, description="Who holds it (not secret).")
 
 
 class Settings(BaseSettings):
@@ -47,8 +60,30 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(
         default=1_000, ge=10, description="Longest article title accepted (characters)."
     )
+    max_sentences: int = Field(
+        default=2_000,
+        ge=1,
+        description="Most sentences in one article; 422 `too_many_sentences` above.",
+    )
+    max_claims: int = Field(
+        default=200,
+        ge=1,
+        description="Most claims judged and returned per report; the rest are left out and "
+        "the report says so (`claims_truncated`).",
+    )
     max_batch_items: int = Field(
         default=100, ge=1, description="Most articles accepted in one batch request."
+    )
+    max_concurrent_scores: int = Field(
+        default=8,
+        ge=1,
+        description="`/score` requests one worker process runs at once; 429 above.",
+    )
+    score_time_budget_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time one `/score` request may take; 503 `time_budget_exceeded` above "
+        "(checked between the stages of the pipeline).",
     )
     max_page_size: int = Field(
         default=100, ge=1, description="Most articles returned by one `GET /articles` page."
@@ -60,6 +95,16 @@ class Settings(BaseSettings):
         default=5.0,
         gt=0,
         description="How long a request waits for a connection or a SQLite write lock.",
+    )
+
+    api_keys: tuple[ApiKey, ...] = Field(
+        default=(),
+        description='JSON list of {"sha256", "scopes", "name"}. When set, writes need a `write` '
+        "key and reads a `read` key; when empty, anyone who reaches the service may do both.",
+    )
+    metrics_need_key: bool = Field(
+        default=False,
+        description="Put /metrics behind a key with the `metrics` scope (needs `api_keys`).",
     )
 
     peer_candidates: int = Field(

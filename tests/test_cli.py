@@ -1,5 +1,6 @@
 """The console script: ingest from files, the OpenAPI document, the demo corpus."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -174,3 +175,12 @@ def test_ingest_a_list_of_urls_and_json_lines_with_only_a_url(
     fed = runner.invoke(app, ["ingest", str(tmp_path / "feed.jsonl"), "--no-reliability"])
     assert fed.exit_code == 0, fed.output
     assert stored(engine) == 2
+
+
+def test_hash_key_prints_the_sha256_the_settings_hold() -> None:
+    hashed = CliRunner().invoke(app, ["hash-key"], input="s3cret-key\n")
+    empty = CliRunner().invoke(app, ["hash-key"], input="\n")
+
+    assert hashed.exit_code == 0
+    assert hashed.stdout.strip() == hashlib.sha256(b"s3cret-key").hexdigest()
+    assert empty.exit_code == 2

@@ -49,21 +49,25 @@ def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
         run_end = index + 1
         if text[index] == "\r":
             run_end += text.startswith("\n", run_end)
-            piece = "\n"
+            piece, origins = "\n", [index]
         else:
             while run_end < len(text) and unicodedata.combining(text[run_end]):
                 run_end += 1
-            piece = _clean_run(text[index:run_end])
+            piece, origins = _clean_run(text, index, run_end)
         pieces.append(piece)
-        offsets.extend([index] * len(piece))
+        offsets.extend(origins)
         index = run_end
     offsets.append(len(text))
     return "".join(pieces), tuple(offsets)
 
 
-def _clean_run(run: str) -> str:
-    run = SURROGATE.sub("\ufffd", run)
-    return unicodedata.normalize("NFC", _CONTROL.sub("", run))
+def _clean_run(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """A base character with its combining marks, cleaned, and where each output character
+    came from: its own index unless composition changed the run (then the run's start)."""
+    kept = [i for i in range(start, end) if not _CONTROL.match(text[i])]
+    cleaned = SURROGATE.sub("\ufffd", "".join(text[i] for i in kept))
+    piece = unicodedata.normalize("NFC", cleaned)
+    return piece, kept if piece == cleaned else [start] * len(piece)
 
 
 _ACCENTED = "äöüÄÖÜàâçéèêëîïôûùÀÂÇÉÈÊËÎÏÔÛÙáíóúñÁÍÓÚÑ"

@@ -5,6 +5,9 @@ choose_peers: analysis + candidates (features only) -> the story peers, best fir
 judge:        analysis + the peers' analyses -> voices -> alignment -> agreement -> flags
 """
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from service.analysis.agreement import article_score, judge_claim
 from service.analysis.alignment import align
 from service.analysis.claims import extract
@@ -38,14 +41,23 @@ def judge(
     *,
     weights: dict[str, float],
     thresholds: Thresholds,
+    max_claims: int | None = None,
+    checkpoint: Callable[[str], None] = lambda stage: None,
 ) -> Report:
-    """Score an analysed article (and its normalised text) against its chosen peers."""
+    """Score an analysed article (and its normalised text) against its chosen peers: its first
+    `max_claims` claims, and flags over the whole text. `checkpoint(stage)` is called before
+    each stage, so that the caller can stop the work (by raising) when it runs out of time."""
+    judged = replace(analysis, claims=analysis.claims[:max_claims])
+    checkpoint("voices")
     peers, voices = group_voices(chosen, analyses, weights, thresholds)
-    judgements = align(analysis, peers, voices, thresholds)
+    checkpoint("alignment")
+    judgements = align(judged, peers, voices, thresholds)
+    checkpoint("agreement")
     results = tuple(
         judge_claim(claim, claim_judgements, voices, thresholds)
-        for claim, claim_judgements in zip(analysis.claims, judgements, strict=True)
+        for claim, claim_judgements in zip(judged.claims, judgements, strict=True)
     )
+    checkpoint("flags")
     flags = find_flags(text, analysis, consensus_of(peers))
     score = penalised(article_score(results), flags)
     return Report(score, analysis.language, results, peers, voices, flags)

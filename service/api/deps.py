@@ -1,12 +1,13 @@
 """Request dependencies: settings, and database sessions for reading or writing."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from service.errors import TooManyRequests
 from service.fetch import Fetcher
 from service.settings import Settings
 from service.store.db import session_scope
@@ -32,6 +33,24 @@ def read_session(request: Request) -> Iterator[Session]:
 def write_session(request: Request) -> Iterator[Session]:
     with session_scope(request.app.state.engine, write=True) as session:
         yield session
+
+
+async def scoring_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of the worker's scoring slots for the request, or answer 429 at once.
+
+    Sync routes run in a thread pool, where waiting requests would only queue up behind the
+    CPU; a client told to come back shortly can try another replica instead."""
+    slots = request.app.state.scoring_slots
+    if not slots.acquire(blocking=False):
+        limit = request.app.state.settings.max_concurrent_scores
+        raise TooManyRequests(
+            f"this worker is already scoring {limit} articles; retry shortly",
+            details={"limit": limit},
+        )
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

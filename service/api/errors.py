@@ -61,8 +61,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)
-    headers = {"Retry-After": "5"} if exc.status_code == 503 else None
-    return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers())
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

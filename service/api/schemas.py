@@ -56,13 +56,17 @@ class ArticlePage(BaseModel):
     )
 
 
+ARTICLE_CREATE_REF = "#/components/schemas/ArticleCreate"
+
+
 class BatchCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[Any] = Field(
         description="Articles, each shaped like ArticleCreate. Invalid items are rejected "
         "one by one; the valid ones are stored.",
-        json_schema_extra={"items": {"$ref": "#/components/schemas/ArticleCreate"}},
+        # Items are checked one by one, so anything is accepted here (and rejected as an item).
+        json_schema_extra={"items": {"anyOf": [{"$ref": ARTICLE_CREATE_REF}, {}]}},
     )
 
 
@@ -221,7 +225,13 @@ class ScoreResponse(BaseModel):
     source: SourceRatingOut
     peers: list[PeerOut]
     voices: list[VoiceOut]
-    claims: list[ClaimOut]
+    claims: list[ClaimOut] = Field(
+        description="The first CROSSCHECK_MAX_CLAIMS claims, in text order."
+    )
+    claims_total: int = Field(description="Claims found in the text, returned or not.")
+    claims_truncated: bool = Field(
+        description="True when the text has more claims than were judged and returned."
+    )
     flags: list[FlagOut] = Field(description="Problems found in the text, in text order.")
     stored: StoredOut | None = Field(description="Set when the request asked to store the article.")
     fetched: FetchedOut | None = Field(

@@ -39,6 +39,8 @@ def create_db_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_timeout_seconds,
         pool_pre_ping=True,
+        # Errors are logged; their statement parameters would be article text.
+        hide_parameters=True,
         connect_args={"connect_timeout": max(1, int(settings.db_timeout_seconds))},
     )
 
@@ -61,6 +63,7 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
     engine = create_engine(
         url,
         connect_args={"timeout": settings.db_timeout_seconds, "check_same_thread": False},
+        hide_parameters=True,
     )
     busy_ms = int(settings.db_timeout_seconds * 1000)
 

@@ -31,3 +31,15 @@ def test_offsets_map_normalised_spans_back_to_the_original() -> None:
     assert original[offsets[start] : offsets[end]].startswith("Lecornu")
     assert original[offsets[0] : offsets[len("Sébastien")]] == "Se\u0301bastien"
     assert offsets[len(normalized)] == len(original)
+
+
+def test_a_mark_after_a_line_break_maps_to_itself_not_to_the_break() -> None:
+    from service.analysis.normalize import normalize_with_offsets
+
+    original = "Satz.\n\u0301Witali sagte 5.\x00\u0301"
+
+    normalized, offsets = normalize_with_offsets(original)
+
+    assert normalized == "Satz.\n\u0301Witali sagte 5.\u0301"
+    assert offsets[6] == 6  # the accent, not the line break before it
+    assert offsets[-2] == len(original) - 1  # the accent after the removed NUL

@@ -1,5 +1,7 @@
 """Peers, voices, alignment and agreement, on small texts written for these tests."""
 
+import pytest
+
 from service.analysis.params import Thresholds
 from service.analysis.pipeline import analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report
@@ -143,3 +145,33 @@ def test_a_statement_giving_only_the_total_does_not_contradict_the_part() -> Non
 
     assert result.conflicts == ()
     assert result.verdict == "supported"
+
+
+def test_judge_keeps_to_max_claims_and_flags_the_whole_text() -> None:
+    text = (
+        "Witali Klitschko sagte, 5 Menschen seien getötet worden. Russland habe 31 Drohnen "
+        "gestartet.\n00:00\nDie Luftabwehr habe 28 Drohnen abgeschossen."
+    )
+    analysis = analyze(text, "de")
+
+    report = judge(text, analysis, [], {}, weights={}, thresholds=Thresholds(), max_claims=1)
+
+    assert len(analysis.claims) > 1
+    assert [r.claim for r in report.claims] == [analysis.claims[0]]
+    assert [f.found for f in report.flags] == ["00:00"]
+
+
+def test_judge_calls_the_checkpoint_before_each_stage_and_stops_when_it_raises() -> None:
+    text = "Witali Klitschko sagte, 5 Menschen seien getötet worden."
+    analysis = analyze(text, "de")
+    stages: list[str] = []
+
+    def out_of_time(stage: str) -> None:
+        stages.append(stage)
+        if stage == "agreement":
+            raise TimeoutError(stage)
+
+    with pytest.raises(TimeoutError):
+        judge(text, analysis, [], {}, weights={}, thresholds=Thresholds(), checkpoint=out_of_time)
+
+    assert stages == ["voices", "alignment", "agreement"]

@@ -318,3 +318,18 @@ def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> Non
 @pytest.mark.parametrize("cursor", ["bm9wZQ", "YmVmb3JlOiA1", "%%%"])
 def test_bad_cursor_is_422(client: TestClient, cursor: str) -> None:
     assert_error(client.get("/articles", params={"cursor": cursor}), 422, "invalid_cursor")
+
+
+@pytest.mark.parametrize("value", ["0.5", "1700000000", "-3"])
+def test_a_bare_number_is_not_a_time(client: TestClient, value: str) -> None:
+    listed = client.get("/articles", params={"since": value})
+    stored = client.post(
+        "/articles", json={"source": "a.example", "text": "Ein Text.", "published_at": value}
+    )
+    as_number = client.post(
+        "/articles", json={"source": "a.example", "text": "Ein Text.", "published_at": 1.5}
+    )
+
+    assert listed.status_code == 422
+    assert stored.status_code == 422
+    assert as_number.status_code == 422

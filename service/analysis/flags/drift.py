@@ -38,11 +38,7 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
     ]
     phrases = [u.surface for u in same_language if " " in u.surface]
     residue_lines = residue.residue_lines(text)
-    mentions = [
-        m
-        for m in analysis.mentions
-        if not any(start <= m.start < end for start, end, _ in residue_lines)
-    ]
+    mentions = [m for m in analysis.mentions if not residue.within(residue_lines, m.start)]
     own = Counter(m.text for m in mentions)
     own_phrases = [
         f"{a.text} {b.text}" for a, b in pairwise(analysis.mentions) if b.start == a.end + 1

@@ -1,6 +1,8 @@
 """Scraping residue: audio players, newsletter boxes, injected related links, credits and
 teaser boilerplate left in the text by the page it was taken from."""
 
+import bisect
+import math
 import re
 
 from service.analysis.records import Analysis, Consensus, Flag
@@ -58,14 +60,21 @@ MESSAGES = {
 }
 
 
+# Page furniture is a short line; a longer one is prose (and the `.*` patterns would cost
+# time quadratic in its length).
+MAX_RESIDUE_CHARS = 500
+
+
 def kind_of(line: str) -> str | None:
     folded = line.casefold().strip()
+    if len(folded) > MAX_RESIDUE_CHARS:
+        return None
     patterns = _PATTERNS + (_SHORT_PATTERNS if len(folded.split()) <= SHORT_LINE_WORDS else ())
     return next((kind for kind, pattern in patterns if pattern.search(folded)), None)
 
 
 def residue_lines(text: str) -> list[tuple[int, int, str]]:
-    """The residue lines of a text: (start, end, kind), trimmed of surrounding blanks."""
+    """The residue lines of a text in order: (start, end, kind), trimmed of surrounding blanks."""
     lines = []
     for line in _LINE.finditer(text):
         kind = kind_of(line.group())
@@ -73,6 +82,12 @@ def residue_lines(text: str) -> list[tuple[int, int, str]]:
             start = line.start() + len(line.group()) - len(line.group().lstrip())
             lines.append((start, line.start() + len(line.group().rstrip()), kind))
     return lines
+
+
+def within(lines: list[tuple[int, int, str]], index: int) -> bool:
+    """Whether `index` lies on one of `lines` (from `residue_lines`)."""
+    position = bisect.bisect_right(lines, (index, math.inf)) - 1
+    return position >= 0 and lines[position][0] <= index < lines[position][1]
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:

@@ -20,6 +20,7 @@ from service.api.schemas import (
     BatchItem,
     BatchResult,
 )
+from service.api.security import READ, WRITE
 from service.errors import BatchTooLarge, InvalidCursor, InvalidInput, NotFound
 from service.store import repository
 from service.store.models import Article
@@ -36,8 +37,9 @@ ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": ArticlePublic, "description": "Already stored"},
-        **responses(400, 413, 422, 503, *FETCH_STATUSES),
+        **responses(400, 401, 403, 413, 422, 503, *FETCH_STATUSES),
     },
+    dependencies=WRITE,
     summary="Store one article (idempotent)",
 )
 def create_article(
@@ -65,7 +67,8 @@ def create_article(
 @router.post(
     "/batch",
     response_model=BatchResult,
-    responses=responses(400, 413, 422, 503),
+    responses=responses(400, 401, 403, 413, 422, 503),
+    dependencies=WRITE,
     summary="Store many articles in one transaction",
 )
 def create_articles(
@@ -90,13 +93,19 @@ def create_articles(
     )
 
 
-@router.get("", response_model=ArticlePage, responses=responses(422, 503), summary="List articles")
+@router.get(
+    "",
+    response_model=ArticlePage,
+    responses=responses(401, 403, 422, 503),
+    dependencies=READ,
+    summary="List articles",
+)
 def list_articles(
     session: ReadSession,
     settings: SettingsDep,
     source: Annotated[str | None, Query(description="Only this source.")] = None,
-    since: Annotated[datetime | None, Query(description="Published at or after.")] = None,
-    until: Annotated[datetime | None, Query(description="Published before.")] = None,
+    since: Annotated[ingest.IsoDatetime | None, Query(description="Published at or after.")] = None,
+    until: Annotated[ingest.IsoDatetime | None, Query(description="Published before.")] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
     limit: Annotated[
         int, Query(ge=1, description="Page size; capped at CROSSCHECK_MAX_PAGE_SIZE.")
@@ -121,7 +130,8 @@ def list_articles(
 @router.get(
     "/{article_id}",
     response_model=ArticlePublic,
-    responses=responses(404, 422, 503),
+    responses=responses(401, 403, 404, 422, 503),
+    dependencies=READ,
     summary="Read one article",
 )
 def get_article(article_id: ArticleId, session: ReadSession) -> ArticlePublic:
@@ -134,7 +144,8 @@ def get_article(article_id: ArticleId, session: ReadSession) -> ArticlePublic:
 @router.delete(
     "/{article_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(404, 422, 503),
+    responses=responses(401, 403, 404, 422, 503),
+    dependencies=WRITE,
     summary="Delete one article",
 )
 def delete_article(article_id: ArticleId, session: WriteSession) -> Response:

@@ -2,12 +2,14 @@
 
 import logging
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 
+from service.api.errors import responses
 from service.api.schemas import Health, Readiness
+from service.api.security import can_see_metrics
 from service.store import migrate
 
 router = APIRouter(tags=["operations"])
@@ -50,9 +52,11 @@ def readyz(request: Request) -> JSONResponse:
     "/metrics",
     response_class=Response,
     responses={
-        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"},
+        **responses(401, 403),
     },
-    summary="Prometheus metrics",
+    dependencies=[Depends(can_see_metrics)],
+    summary="Prometheus metrics (behind a `metrics` key when CROSSCHECK_METRICS_NEED_KEY)",
 )
 def metrics(request: Request) -> Response:
     return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

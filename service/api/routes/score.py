@@ -2,12 +2,12 @@
 
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from service import fetch, scoring
 from service.analysis.records import Flag
-from service.api.deps import FetcherDep, SettingsDep
+from service.api.deps import FetcherDep, SettingsDep, scoring_slot
 from service.api.errors import FETCH_STATUSES, responses
 from service.api.schemas import (
     ClaimOut,
@@ -22,6 +22,8 @@ from service.api.schemas import (
     StoredOut,
     VoiceOut,
 )
+from service.api.security import CallerDep, identify
+from service.deadline import Deadline
 from service.scoring import Scored, ScoreRequest
 from service.store.db import session_scope
 
@@ -32,20 +34,31 @@ Model = TypeVar("Model", bound=BaseModel)
 @router.post(
     "/score",
     response_model=ScoreResponse,
-    responses=responses(400, 413, 422, 503, *FETCH_STATUSES),
+    responses=responses(400, 401, 403, 413, 422, 429, 503, *FETCH_STATUSES),
+    # Who is asking before a slot is taken: unknown callers never crowd out known ones. The slot
+    # is given back before the response is sent, so that a client's next request finds it free.
+    dependencies=[Depends(identify), Depends(scoring_slot, scope="function")],
     summary="Score an article against its story peers",
 )
 def score(
-    body: ScoreRequest, request: Request, settings: SettingsDep, fetcher: FetcherDep
+    body: ScoreRequest,
+    request: Request,
+    settings: SettingsDep,
+    caller: CallerDep,
+    fetcher: FetcherDep,
 ) -> ScoreResponse:
     """Find the stored articles of other outlets that report the same story and judge each claim
-    of the article against them. Nothing is stored unless `store` is true. Without `text`, the
+    of the article against them. Nothing is stored unless `store` is true (which needs a
+    `write` key where keys are configured; scoring alone needs `read`). Without `text`, the
     page at `url` is fetched and its article extracted; `fetched` then holds what was scored."""
+    caller.require("write" if body.store else "read")
     by_url = body.text is None
     body = fetch.fill_from_url(body, fetcher, min_chars=settings.fetch_min_text_chars)
+    # The budget is for scoring; fetching is bounded by the fetch timeouts of its own.
+    deadline = Deadline.after(settings.score_time_budget_seconds)
     engine = request.app.state.engine
     with session_scope(engine) as session:
-        scored = scoring.score_text(session, body, settings)
+        scored = scoring.score_text(session, body, settings, deadline)
     if body.store:
         # A write transaction of its own, after scoring: the write lock is held for the insert only.
         scored = scoring.store_scored(engine, body, scored, settings)
@@ -90,6 +103,8 @@ def to_response(scored: Scored) -> ScoreResponse:
         ],
         voices=[_out(VoiceOut, v) for v in report.voices],
         claims=claims,
+        claims_total=max(scored.claims_total, len(claims)),
+        claims_truncated=scored.claims_total > len(claims),
         flags=[_flag(scored, flag) for flag in report.flags],
         stored=_out(StoredOut, scored.stored) if scored.stored else None,
     )

@@ -1,0 +1,97 @@
+"""The limits that keep one request from taking a worker: each a setting, each its own code."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from service.main import create_app
+from service.settings import Settings
+
+CLAIMS = (
+    "Witali Klitschko sagte, 5 Menschen seien getötet worden. "
+    "Russland habe 31 Drohnen gestartet. "
+    "Die Luftabwehr habe 28 Drohnen abgeschossen."
+)
+
+
+@contextmanager
+def app_with(database_url: str, **limits: Any) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=database_url, **limits))) as client:
+        yield client
+
+
+def test_more_sentences_than_allowed_is_refused_everywhere(
+    database_url: str, engine: Engine
+) -> None:
+    with app_with(database_url, max_sentences=2) as client:
+        scored = client.post("/score", json={"text": CLAIMS})
+        stored = client.post("/articles", json={"text": CLAIMS, "source": "a.example"})
+        batch = client.post("/articles/batch", json={"items": [{"text": CLAIMS, "source": "a"}]})
+
+    assert scored.status_code == 422
+    assert scored.json()["error"]["code"] == "too_many_sentences"
+    assert scored.json()["error"]["details"] == {"limit": 2, "sentences": 3}
+    assert stored.status_code == 422
+    assert stored.json()["error"]["code"] == "too_many_sentences"
+    assert batch.json()["items"][0]["error"]["code"] == "too_many_sentences"
+
+
+def test_claims_beyond_the_limit_are_left_out_and_the_report_says_so(
+    database_url: str, engine: Engine
+) -> None:
+    with app_with(database_url, max_claims=2) as client:
+        truncated = client.post("/score", json={"text": CLAIMS}).json()
+    with app_with(database_url) as client:
+        whole = client.post("/score", json={"text": CLAIMS}).json()
+
+    assert [c["text"] for c in truncated["claims"]] == [c["text"] for c in whole["claims"][:2]]
+    assert truncated["claims_total"] == whole["claims_total"] == 3
+    assert truncated["claims_truncated"] is True
+    assert whole["claims_truncated"] is False
+
+
+def test_scoring_beyond_the_concurrency_limit_is_told_to_retry(
+    database_url: str, engine: Engine
+) -> None:
+    with app_with(database_url, max_concurrent_scores=2) as client:
+        slots = client.app.state.scoring_slots  # type: ignore[attr-defined]
+        # Two requests in flight hold the slots as the dependency does.
+        assert slots.acquire(blocking=False)
+        assert slots.acquire(blocking=False)
+        refused = client.post("/score", json={"text": CLAIMS})
+        reads = client.get("/articles")
+        slots.release()
+        accepted = client.post("/score", json={"text": CLAIMS})
+        again = client.post("/score", json={"text": CLAIMS})
+        slots.release()
+
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json()["error"]["code"] == "too_many_requests"
+    assert refused.json()["error"]["details"] == {"limit": 2}
+    assert reads.status_code == 200
+    # Each finished request gave its slot back.
+    assert accepted.status_code == 200
+    assert again.status_code == 200
+
+
+def test_scoring_that_overruns_its_time_budget_stops_and_stores_nothing(
+    database_url: str, engine: Engine
+) -> None:
+    with app_with(database_url, score_time_budget_seconds=1e-9) as client:
+        response = client.post(
+            "/score", json={"text": CLAIMS, "source": "a.example", "store": True}
+        )
+        listed = client.get("/articles").json()
+        again = client.post("/score", json={"text": CLAIMS})
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "time_budget_exceeded"
+    assert response.json()["error"]["details"]["budget_seconds"] == 1e-9
+    assert response.headers["retry-after"] == "5"
+    assert listed["items"] == []
+    # The slot of the stopped request was given back.
+    assert again.status_code == 503
