@@ -4,9 +4,11 @@ The browser tests need Debian's `chromium` at /usr/bin/chromium (`.ci/run` insta
 `playwright` package (a dev dependency); they skip with the reason when either is missing.
 """
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +83,17 @@ def test_the_page_is_not_part_of_the_api_contract(client: TestClient) -> None:
 # --- In the browser -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app served over HTTP by uvicorn (in a thread), on a SQLite file of its own, with
-    the story's corpus stored."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('review-page') / 'crosscheck.db'}"
+@contextmanager
+def serving(path: Path, **settings: Any) -> Iterator[str]:
+    """The real app served over HTTP by uvicorn (in a thread), on a SQLite file of its own."""
+    url = f"sqlite:///{path / 'crosscheck.db'}"
     migrate.upgrade(url)
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(database_url=url)), host="127.0.0.1", port=port, log_level="warning"
+        create_app(Settings(database_url=url, **settings)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     served = uvicorn.Server(config)
     thread = threading.Thread(target=served.run, daemon=True)
@@ -100,13 +104,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 pytest.fail("uvicorn did not start")
             time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
-        for article in CORPUS:
-            assert httpx.post(f"{base}/articles", json=article).status_code == 201
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
         served.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The served app with the story's corpus stored."""
+    with serving(tmp_path_factory.mktemp("review-page")) as base:
+        for article in CORPUS:
+            assert httpx.post(f"{base}/articles", json=article).status_code == 201
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +207,7 @@ def test_errors_from_the_api_are_shown_in_words(browser: Any, server: str) -> No
     page.get_by_label("… or its address (URL)").fill("http://169.254.169.254/latest/meta-data/")
     page.get_by_role("button", name="Score").click()
     alert = page.get_by_role("alert")
-    page.wait_for_function("document.querySelector('#error p + p') !== null", timeout=30000)
+    page.locator("#error p + p").wait_for(state="attached", timeout=30000)
     assert "The service does not fetch this address" in alert.text_content()
     assert "not a public address" in alert.text_content()
     assert page.locator("#result").is_hidden()
@@ -287,3 +297,24 @@ def _save_screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path))
     return path
+
+
+def test_with_keys_configured_the_page_sends_the_key_it_is_given(
+    browser: Any, tmp_path: Path
+) -> None:
+    key = "review-desk-read-key-0123"
+    keys = [{"sha256": hashlib.sha256(key.encode()).hexdigest(), "scopes": ["read"]}]
+    with serving(tmp_path, api_keys=keys) as base:
+        page, errors = open_page(browser, base, "en-GB")
+        page.get_by_label("Article text").fill(DRAFT)
+
+        page.get_by_role("button", name="Score").click()
+        alert = page.get_by_role("alert")
+        page.locator("#error p + p").wait_for(state="attached", timeout=30000)
+        assert "The service needs an API key with read access" in alert.text_content()
+
+        page.get_by_label("API key (if required)").fill(key)
+        page.get_by_role("button", name="Score").click()
+        page.locator("#result").wait_for(state="visible", timeout=30000)
+        assert page.get_by_role("alert").is_hidden()
+        assert [e for e in errors if "401" not in e] == []

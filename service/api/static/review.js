@@ -12,6 +12,7 @@ const MESSAGES = {
     urlLabel: "… or its address (URL)",
     sourceLabel: "Outlet (optional)",
     sourceHint: "Its own articles never count as confirmation.",
+    keyLabel: "API key (if required)",
     submit: "Score",
     resultHeading: "Result",
     articleHeading: "The article, as written",
@@ -90,6 +91,11 @@ const MESSAGES = {
       payload_too_large: "The article is too large to send.",
       validation_error: "The request was not accepted.",
       text_too_long: "The article is longer than the service accepts.",
+      unauthorized: "The service needs an API key with read access: enter it above.",
+      forbidden: "This API key may not do that.",
+      too_many_requests: "The service is scoring as many articles as it can. Try again in a moment.",
+      time_budget_exceeded: "Scoring took too long and was stopped. Try again in a moment.",
+      too_many_sentences: "The article has more sentences than the service accepts.",
       url_blocked: "The service does not fetch this address (only public web pages).",
       upstream_not_found: "The page at this address no longer exists.",
       unsupported_content_type: "The address does not lead to a web page or a plain text.",
@@ -113,6 +119,7 @@ const MESSAGES = {
     urlLabel: "… oder seine Adresse (URL)",
     sourceLabel: "Medium (optional)",
     sourceHint: "Dessen eigene Artikel zählen nie als Bestätigung.",
+    keyLabel: "API-Schlüssel (falls nötig)",
     submit: "Prüfen",
     resultHeading: "Ergebnis",
     articleHeading: "Der Artikel, wie geschrieben",
@@ -191,6 +198,11 @@ const MESSAGES = {
       payload_too_large: "Der Artikel ist zu groß zum Senden.",
       validation_error: "Die Anfrage wurde nicht angenommen.",
       text_too_long: "Der Artikel ist länger, als der Dienst annimmt.",
+      unauthorized: "Der Dienst verlangt einen API-Schlüssel mit Leserecht: bitte oben eintragen.",
+      forbidden: "Dieser API-Schlüssel darf das nicht.",
+      too_many_requests: "Der Dienst prüft gerade so viele Artikel, wie er kann. Bitte gleich noch einmal versuchen.",
+      time_budget_exceeded: "Die Prüfung hat zu lange gedauert und wurde abgebrochen. Bitte gleich noch einmal versuchen.",
+      too_many_sentences: "Der Artikel hat mehr Sätze, als der Dienst annimmt.",
       url_blocked: "Diese Adresse ruft der Dienst nicht ab (nur öffentliche Webseiten).",
       upstream_not_found: "Die Seite unter dieser Adresse gibt es nicht mehr.",
       unsupported_content_type: "Die Adresse führt nicht zu einer Webseite oder einem reinen Text.",
@@ -709,14 +721,12 @@ function requestBody(form) {
   return body;
 }
 
-async function postScore(body) {
+async function postScore(body, key) {
+  const headers = { "content-type": "application/json", accept: "application/json" };
+  if (key) headers["x-api-key"] = key;
   let response;
   try {
-    response = await fetch("/score", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-    });
+    response = await fetch("/score", { method: "POST", headers, body: JSON.stringify(body) });
   } catch {
     return { error: [T.errors.network] };
   }
@@ -790,7 +800,7 @@ async function onSubmit(event) {
   form.setAttribute("aria-busy", "true");
   status.textContent = T.scoring;
   try {
-    const result = await postScore(body);
+    const result = await postScore(body, form.elements.key.value.trim());
     if (result.error) {
       status.textContent = "";
       document.getElementById("result").hidden = true;
