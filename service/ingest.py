@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    UrlConstraints,
     ValidationError,
     WithJsonSchema,
     model_validator,
@@ -110,6 +111,8 @@ LanguageCode = Annotated[
     BeforeValidator(_language_code),
 ]
 IsoDatetime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+# Refused before anything is fetched (longer URLs are not stored, and httpx refuses them).
+ArticleUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=MAX_URL_CHARS)]
 UtcDatetime = Annotated[IsoDatetime | None, AfterValidator(as_utc)]
 LANGUAGE_HELP = (
     "ISO 639 code such as `de` or `en`; `DE` and `de-DE` are read as `de`. Detected when missing."
@@ -132,7 +135,7 @@ class ArticleCreate(BaseModel):
         examples=["tagesschau.de"],
     )
     title: str | None = Field(default=None, description="Headline.")
-    url: AnyHttpUrl | None = Field(
+    url: ArticleUrl | None = Field(
         default=None,
         description="Where the article was published. Fetched when `text` is missing; "
         "title and published_at are then taken from the page unless given.",

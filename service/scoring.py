@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -41,7 +41,7 @@ class ScoreRequest(BaseModel):
         default=None,
         description="The outlet. Its own stored articles never count as corroboration.",
     )
-    url: AnyHttpUrl | None = Field(
+    url: ingest.ArticleUrl | None = Field(
         default=None,
         description="Where the article was published. Fetched when `text` is missing; "
         "title and published_at are then taken from the page unless given.",

@@ -90,6 +90,9 @@ class Fetcher:
             raise UpstreamTimeout(f"{_host(url)} did not answer in time", details=_at(url)) from exc
         except (httpx.TransportError, HostNotFound) as exc:
             raise UpstreamUnreachable(f"{_host(url)} cannot be reached", details=_at(url)) from exc
+        except httpx.InvalidURL as exc:
+            # A redirect to a URL httpx will not request (too long, malformed).
+            raise UpstreamError(f"{_host(url)} led to an invalid URL", details=_at(url)) from exc
 
     def _follow(self, url: str, deadline: float) -> Page:
         for _ in range(self.max_redirects + 1):

@@ -258,3 +258,27 @@ def test_allowed_hosts_and_ports_open_a_local_page(
         blocked = client.post("/score", json={"url": "http://169.254.169.254/latest/meta-data/"})
     assert response.status_code == 200, response.text
     assert blocked.status_code == 422
+
+
+LONG_URL = "https://donaubote.example/" + "p" * 65_600
+
+
+@pytest.mark.parametrize("path", ["/score", "/articles"])
+def test_an_overlong_url_is_refused_before_anything_is_fetched(
+    client: TestClient, respx_mock: respx.MockRouter, path: str
+) -> None:
+    response = client.post(path, json={"url": LONG_URL})
+
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "validation_error"
+    assert not respx_mock.calls
+
+
+def test_an_overlong_url_rejects_its_batch_item_only(client: TestClient) -> None:
+    good = {"source": "ok.example", "text": "Ein guter Artikel über das Hochwasser in Passau."}
+    response = client.post("/articles/batch", json={"items": [good, {"url": LONG_URL}]})
+
+    assert response.status_code == 200, response.text
+    statuses = [item["status"] for item in response.json()["items"]]
+    assert statuses == ["created", "rejected"]
+    assert client.get("/articles", params={"source": "ok.example"}).json()["items"]

@@ -212,3 +212,14 @@ def test_a_name_rebound_to_a_private_address_after_the_check_is_refused(
             fetcher.get(f"http://rebind.example:{local_server}/")
     finally:
         fetcher.close()
+
+
+def test_a_redirect_to_an_overlong_url_is_a_bad_gateway(
+    fetcher: Fetcher, respx_mock: respx.MockRouter
+) -> None:
+    location = "https://news.example/" + "p" * 65_600
+    respx_mock.get("https://news.example/a").respond(302, headers={"location": location})
+
+    with pytest.raises(FetchFailed) as raised:
+        fetcher.get("https://news.example/a")
+    assert raised.value.status_code == 502
