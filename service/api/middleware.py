@@ -8,9 +8,11 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api.errors import error_response
 from service.errors import PayloadTooLarge
 from service.logs import request_id_var
 
+log = logging.getLogger(__name__)
 access_log = logging.getLogger("crosscheck.access")
 
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -28,7 +30,7 @@ class RequestIdMiddleware:
             return
         request_id = _request_id(scope)
         token = request_id_var.set(request_id)
-        status = 500
+        status = 0
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
@@ -41,6 +43,14 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Starlette answers unexpected errors outside every middleware, without the id and
+            # after the id's context is gone: answer here, logged once, with the id.
+            if status:
+                raise
+            log.error("unhandled error", exc_info=True)
+            response = error_response(500, "internal_error", "an unexpected error occurred")
+            await response(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "request",

@@ -116,3 +116,24 @@ def test_log_lines_are_json_with_the_request_id() -> None:
     assert line["message"] == "hello world"
     assert line["request_id"] == "abc123"
     assert line["route"] == "/articles"
+
+
+def test_an_unexpected_error_is_a_500_with_the_request_id_logged_once(
+    settings: Settings, engine: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(settings)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR):
+        response = client.get("/boom", headers={"X-Request-ID": "qa-500-check"})
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert response.headers["x-request-id"] == "qa-500-check"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert errors[0].getMessage() == "unhandled error"
+    assert errors[0].exc_info is not None
