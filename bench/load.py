@@ -160,8 +160,9 @@ async def _drive(
     return samples, errors, seconds
 
 
-def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+def wait_ready(base: str, server: subprocess.Popen[bytes], *, seconds: float = 60) -> None:
+    """Return once the server answers /readyz with 200; RuntimeError if it exits or is late."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("the server exited before it was ready")
@@ -170,8 +171,8 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
-    raise RuntimeError("the server was not ready after 60 s")
+        time.sleep(0.1)
+    raise RuntimeError(f"the server was not ready after {seconds:g} s")
 
 
 def free_port() -> int:

@@ -2,23 +2,17 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench import load
+from bench.load import free_port
 
 
 @dataclass(frozen=True)
@@ -63,14 +57,7 @@ def live_server(database_url: str, log: Path, *, workers: int = 2) -> Iterator[L
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited early:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"server not ready after 30 s:\n{log.read_text()}")
+    try:
+        load.wait_ready(base, process, seconds=30)
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}:\n{log.read_text()}")
