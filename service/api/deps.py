@@ -44,7 +44,7 @@ async def scoring_slot(request: Request) -> AsyncIterator[None]:
     if not slots.acquire(blocking=False):
         limit = request.app.state.settings.max_concurrent_scores
         raise TooManyRequests(
-            f"this worker is already scoring {limit} articles; retry shortly",
+            f"this worker is already scoring {limit} article(s), its limit; retry shortly",
             details={"limit": limit},
         )
     try:

@@ -19,7 +19,8 @@ const MESSAGES = {
     articleHint: "Move over a highlight, or reach it with Tab, to see the evidence. Escape closes it.",
     panelHeading: "Summary",
     scoring: "Scoring …",
-    scored: (claims, flags) => `Scored: ${claims} claims, ${flags} flags.`,
+    scored: (claims, flags) =>
+      `Scored: ${claims} ${claims === 1 ? "claim" : "claims"}, ${flags} ${flags === 1 ? "flag" : "flags"}.`,
     nothingToScore: "Paste the article's text or give its address.",
     score: "Article score",
     scoreHelp: "Agreement with the other outlets, 0 to 100.",
@@ -126,7 +127,8 @@ const MESSAGES = {
     articleHint: "Über eine Markierung fahren oder sie mit Tab erreichen, um die Belege zu sehen. Escape schließt sie.",
     panelHeading: "Übersicht",
     scoring: "Wird geprüft …",
-    scored: (claims, flags) => `Geprüft: ${claims} Aussagen, ${flags} Hinweise.`,
+    scored: (claims, flags) =>
+      `Geprüft: ${claims} ${claims === 1 ? "Aussage" : "Aussagen"}, ${flags} ${flags === 1 ? "Hinweis" : "Hinweise"}.`,
     nothingToScore: "Den Text des Artikels einfügen oder seine Adresse angeben.",
     score: "Bewertung des Artikels",
     scoreHelp: "Übereinstimmung mit den anderen Medien, 0 bis 100.",
