@@ -166,8 +166,10 @@ def _judge(
         anchor = conflicting[0].index
     elif compared:
         stance, anchor = "supports", compared[0].index
-    elif sims[best] >= thresholds.support_similarity and _about_the_same(
-        context, statements[best], float(sims[best]), thresholds
+    elif (
+        sims[best] >= thresholds.support_similarity
+        and _about_the_same(context, statements[best], float(sims[best]), thresholds)
+        and not _other_figures(claim, statements[best].claim, thresholds)
     ):
         stance, anchor = "supports", best
     elif sims[best] >= thresholds.related_similarity:
@@ -321,6 +323,19 @@ def _different_speakers(first: str | None, second: str | None) -> bool:
     if first_head != second_head:
         return True
     return bool(first_qualifiers and second_qualifiers and first_qualifiers != second_qualifiers)
+
+
+def _other_figures(claim: Claim, statement: Claim, thresholds: Thresholds) -> bool:
+    """Figures of one kind that differ but could not be compared ("60 percent of long-distance
+    trains" against "80 percent of connections"): close wording around them is no support."""
+    return any(
+        ours.unit != theirs.unit
+        and ours.unit.split(":")[0] == theirs.unit.split(":")[0]
+        and not _same_value(ours, theirs, thresholds)
+        for ours in claim.quantities
+        for theirs in statement.quantities
+        if ours.unit and theirs.unit
+    )
 
 
 def _same_value(first: Quantity, second: Quantity, thresholds: Thresholds) -> bool:

@@ -120,6 +120,18 @@ def test_a_number_of_something_else_is_no_conflict() -> None:
     assert all(not c.conflicts for c in report.claims)
 
 
+def test_another_share_of_something_worded_alike_is_no_support() -> None:
+    claim = "Nach Angaben der Deutschen Bahn fallen am Dienstag rund 60 Prozent der Fernzüge aus."
+    peer = (
+        "Nach Angaben der Deutschen Bahn fallen am Dienstag rund 80 Prozent der Verbindungen "
+        "im Fernverkehr aus."
+    )
+    report = run(claim, [candidate(1, "a.example", peer)])
+
+    assert report.claims[0].verdict != "supported"
+    assert all(e.stance != "supports" for e in report.claims[0].evidence)
+
+
 def test_reports_of_two_parties_statements_do_not_contradict_each_other() -> None:
     ready = "beide Seiten seien zu Gesprächen über einen Waffenstillstand bereit."
     not_ready = "beide Seiten seien nicht zu Gesprächen über einen Waffenstillstand bereit."
