@@ -23,7 +23,7 @@ KINDS = (
     ),
     (
         "related_link",
-        r"^siehe auch\b|^mehr zum thema$|^lesen sie auch\b|^read more\b|^see also\b"
+        r"^siehe auch\b|^mehr zum thema(?:$|\s*:)|^lesen sie auch\b|^read more\b|^see also\b"
         r"|^weitere nachrichten|^related:",
     ),
     (

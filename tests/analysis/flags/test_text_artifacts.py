@@ -77,7 +77,7 @@ def test_residue(flags: FlagRun) -> None:
     text = (
         "00:00\nDiese Audioversion wurde künstlich generiert.\nDie Bahn streikt.\n"
         "Abonnieren Sie unseren Newsletter\nSiehe auch: Zehn Tipps für den Urlaub\n"
-        "(Foto: dpa)\nDie GDL fordert mehr Geld."
+        "(Foto: dpa)\nMehr zum Thema: Russland nach der Wahl\nDie GDL fordert mehr Geld."
     )
     assert [k[:2] for k in kinds(flags(text))] == [
         ("audio_player", "00:00"),
@@ -85,6 +85,7 @@ def test_residue(flags: FlagRun) -> None:
         ("newsletter", "Abonnieren Sie unseren Newsletter"),
         ("related_link", "Siehe auch: Zehn Tipps für den Urlaub"),
         ("credit", "(Foto: dpa)"),
+        ("related_link", "Mehr zum Thema: Russland nach der Wahl"),
     ]
 
 
