@@ -186,6 +186,13 @@ def check_length(what: str, text: str, limit: int) -> None:
         )
 
 
+def text_of(text: str | None) -> str:
+    """The text to analyse; an item given by URL must have been filled from its page first."""
+    if text is None:
+        raise InvalidInput("`text` is missing and the page at `url` was not fetched")
+    return text
+
+
 def check_sentences(analysis: Analysis, limit: int) -> None:
     """Refuse an article of more sentences than the limit (storing and scoring alike)."""
     count = len(analysis.sentences)
@@ -201,9 +208,7 @@ def prepare(
 ) -> NewArticle:
     """Check the limits and normalise the submitted article into what the store keeps.
     `analysis` may be passed when the caller already analysed exactly this normalised text."""
-    if item.text is None:
-        raise InvalidInput("`text` is missing and the page at `url` was not fetched")
-    text = normalize_text(item.text)
+    text = normalize_text(text_of(item.text))
     check_length("text", text, settings.max_text_chars)
     title = normalize_text(item.title) if item.title else None
     if title:

@@ -14,7 +14,6 @@ from service.analysis.normalize import content_hash, normalize_with_offsets
 from service.analysis.pipeline import analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report
 from service.deadline import NO_DEADLINE, Deadline
-from service.errors import InvalidInput
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
@@ -96,9 +95,7 @@ def score_text(
 ) -> Scored:
     """Score the request against the store; reads only. A request by URL is filled first
     (`fetch.fill_from_url`)."""
-    if request.text is None:
-        raise InvalidInput("`text` is missing and the page at `url` was not fetched")
-    normalized, offsets = normalize_with_offsets(request.text)
+    normalized, offsets = normalize_with_offsets(ingest.text_of(request.text))
     ingest.check_length("text", normalized, settings.max_text_chars)
     analysis = analyze(normalized, request.language or detect_language(normalized))
     ingest.check_sentences(analysis, settings.max_sentences)

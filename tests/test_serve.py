@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.load import free_port
 from service.demo import demo_articles
-from tests.live import free_port, wait_ready
+from tests.live import wait_ready
 
 
 @pytest.fixture(params=[1, 2], ids=["1-worker", "2-workers"])

@@ -17,11 +17,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from bench.load import free_port
 from service.main import create_app
 from service.settings import Settings
 from service.store import migrate
 from tests.api.review_corpus import CORPUS, DRAFT
-from tests.test_serve import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
