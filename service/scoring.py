@@ -17,8 +17,9 @@ from service.deadline import NO_DEADLINE, Deadline
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
+from service.store.cache import NO_CACHE, AnalysisCache
 from service.store.codec import load_analysis, load_features
-from service.store.repository import StoredCandidate, StoredPeer
+from service.store.repository import StoredCandidate
 
 # Terms offered to the full-text index (which queries the most telling of them): names and
 # numbers first, since they cross languages.
@@ -81,7 +82,7 @@ class Scored:
     text: str
     offsets: tuple[int, ...]
     source: SourceRating
-    peers: dict[int, StoredPeer]
+    peers: dict[int, StoredCandidate]
     analysis: Analysis | None = None  # of the text as stored, when storing can reuse it
     stored: ingest.ItemResult | None = None
     claims_total: int = 0  # claims found, judged or not (`max_claims`)
@@ -91,7 +92,11 @@ class Scored:
 
 
 def score_text(
-    session: Session, request: ScoreRequest, settings: Settings, deadline: Deadline = NO_DEADLINE
+    session: Session,
+    request: ScoreRequest,
+    settings: Settings,
+    deadline: Deadline = NO_DEADLINE,
+    cache: AnalysisCache = NO_CACHE,
 ) -> Scored:
     """Score the request against the store; reads only. A request by URL is filled first
     (`fetch.fill_from_url`)."""
@@ -108,7 +113,7 @@ def score_text(
         url=ingest.canonical_url(request.url) if request.url else None,
         published_at=request.published_at.timestamp() if request.published_at else None,
     )
-    report, peers, ratings = score_against_store(session, article, settings, deadline)
+    report, peers, ratings = score_against_store(session, article, settings, deadline, cache)
     reliability, prior = ratings.get(source or "", (None, None))
     return Scored(
         report,
@@ -134,34 +139,36 @@ class Submitted:
 
 
 def score_against_store(
-    session: Session, article: Submitted, settings: Settings, deadline: Deadline = NO_DEADLINE
-) -> tuple[Report, list[StoredPeer], dict[str, tuple[float | None, float | None]]]:
+    session: Session,
+    article: Submitted,
+    settings: Settings,
+    deadline: Deadline = NO_DEADLINE,
+    cache: AnalysisCache = NO_CACHE,
+) -> tuple[Report, list[StoredCandidate], dict[str, tuple[float | None, float | None]]]:
     """The report of one article against its peers in the store, the peers, and the ratings.
 
     Candidates come from the full-text index (never a scan of the store) with their story
-    features only; the peers chosen among them are then read whole."""
+    features only; the analyses of the peers chosen among them are then read whole (or taken
+    from `cache`)."""
     deadline.check("search")
     names, words = query_terms(article.analysis)
     ids = search.search_articles(session, names=names, words=words, limit=settings.peer_candidates)
-    candidates = [
-        _candidate(c)
+    stored = {
+        c.article_id: c
         for c in repository.load_candidates(session, article_ids=ids)
         if not article.url or c.url != article.url
-    ]
+    }
     deadline.check("peers")
     chosen = choose_peers(
         article.analysis,
-        candidates,
+        [_candidate(c) for c in stored.values()],
         own_source=article.source,
         own_hash=article.content_hash,
         published_at=article.published_at,
         thresholds=settings.thresholds,
     )
     deadline.check("loading peers")
-    peers = repository.load_peers(session, article_ids=[c.article_id for c, _ in chosen])
-    analyses = {
-        p.article_id: load_analysis(p.analysis, p.text, load_features(p.features)) for p in peers
-    }
+    peers = [stored[c.article_id] for c, _ in chosen]
     ratings = repository.source_ratings(
         session, names=[*(c.source for c, _ in chosen), article.source or ""]
     )
@@ -169,13 +176,30 @@ def score_against_store(
         article.text,
         article.analysis,
         chosen,
-        analyses,
+        peer_analyses(session, peers, cache),
         weights=weights(ratings),
         thresholds=settings.thresholds,
         max_claims=settings.max_claims,
         checkpoint=deadline.check,
     )
     return report, peers, ratings
+
+
+def peer_analyses(
+    session: Session, peers: list[StoredCandidate], cache: AnalysisCache = NO_CACHE
+) -> dict[int, Analysis]:
+    """The decoded analyses of the chosen peers, by article id: from `cache` where it holds
+    them, else read from the store (and then kept in `cache`)."""
+    keys = {p.article_id: (p.content_hash, p.language, p.analysis_version) for p in peers}
+    found = cache.get_many(list(keys.values()))
+    missing = [article_id for article_id, key in keys.items() if key not in found]
+    read = {
+        keys[p.article_id]: load_analysis(p.analysis, p.text, load_features(p.features))
+        for p in repository.load_peers(session, article_ids=missing)
+    }
+    cache.put_many(read)
+    found |= read
+    return {article_id: found[key] for article_id, key in keys.items() if key in found}
 
 
 def store_scored(

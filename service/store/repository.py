@@ -182,14 +182,17 @@ class StoredPeer:
 
 @dataclass(frozen=True, slots=True)
 class StoredCandidate:
-    """A stored article as choosing peers needs it: no text, no claims."""
+    """A stored article as choosing peers needs it (and a report names it): no text, no claims."""
 
     article_id: int
     source: str
+    title: str | None
     url: str | None
+    language: str | None
     content_hash: str
     published_at: datetime | None
     features: dict[str, Any]
+    analysis_version: int
 
 
 def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[StoredCandidate]:
@@ -200,10 +203,13 @@ def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[Sto
         select(
             Article.id,
             Source.name,
+            Article.title,
             Article.url,
+            Article.language,
             Article.content_hash,
             Article.published_at,
             ArticleAnalysis.features,
+            ArticleAnalysis.version,
         )
         .join(Source, col(Source.id) == col(Article.source_id))
         .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))

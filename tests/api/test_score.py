@@ -89,6 +89,38 @@ def test_offsets_slice_the_submitted_text_exactly(client: TestClient) -> None:
         assert text[claim["start"] : claim["end"]] == claim["text"]
 
 
+def test_a_second_request_takes_the_peers_from_the_cache_and_answers_the_same(
+    client: TestClient,
+) -> None:
+    for source, text in ENGLISH:
+        store(client, source, text, language="en")
+    cache = client.app.state.analysis_cache  # type: ignore[attr-defined]
+    body = {"text": GERMAN, "source": "passauer.example"}
+
+    first = client.post("/score", json=body).json()
+    hits = cache.hits
+    second = client.post("/score", json=body).json()
+
+    assert second == first
+    assert cache.hits - hits == len(first["peers"]) == 3
+
+
+def test_a_peer_deleted_and_stored_again_is_named_as_it_is_stored_now(client: TestClient) -> None:
+    wire_source, wire_text = ENGLISH[0]
+    old = store(client, wire_source, wire_text, language="en", title="Old headline")
+    for source, text in ENGLISH[1:]:
+        store(client, source, text, language="en")
+    client.post("/score", json={"text": GERMAN})  # the cache now holds the peers' analyses
+
+    assert client.delete(f"/articles/{old}").status_code == 204
+    new = store(client, "reprint.example", wire_text, language="en", title="New headline")
+    report = client.post("/score", json={"text": GERMAN}).json()
+
+    peer = next(p for p in report["peers"] if p["article_id"] == new)
+    assert (peer["source"], peer["title"]) == ("reprint.example", "New headline")
+    assert {p["article_id"] for p in report["peers"]} & {old} <= {new}
+
+
 def test_own_source_and_the_article_itself_never_count(client: TestClient) -> None:
     own = store(client, "passauer.example", GERMAN.replace("7", "5"))
     itself = store(client, "other.example", GERMAN)

@@ -7,6 +7,7 @@ flags are sorted by position at the end.
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 
 from service.analysis.flags import (
     dates,
@@ -70,6 +71,7 @@ def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
 _PHRASE = re.compile(r"(?<=\s)[A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)+")
 
 
-def _phrases(sentence: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)  # peers' sentences recur across requests
+def _phrases(sentence: str) -> tuple[str, ...]:
     """Runs of capitalised words inside a sentence: "Crocus City Hall", "Le Monde"."""
-    return [match.group() for match in _PHRASE.finditer(sentence)]
+    return tuple(match.group() for match in _PHRASE.finditer(sentence))

@@ -4,6 +4,7 @@ ways inside the article. Accents, inflections ("Lecornus"), transliteration conv
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -123,9 +124,10 @@ class Spelling:
     key: str
     code: str
 
-    @classmethod
-    def of(cls, surface: str) -> "Spelling":
-        return cls(surface, fold(surface), name_key(surface), cologne_phonetic(surface))
+    @staticmethod
+    @lru_cache(maxsize=1 << 16)  # pure, and names recur across peers and requests
+    def of(surface: str) -> "Spelling":
+        return Spelling(surface, fold(surface), name_key(surface), cologne_phonetic(surface))
 
 
 def variants(first: str, second: str) -> bool:
@@ -133,6 +135,7 @@ def variants(first: str, second: str) -> bool:
     return alike(Spelling.of(first), Spelling.of(second))
 
 
+@lru_cache(maxsize=1 << 16)
 def alike(first: Spelling, second: Spelling) -> bool:
     """Two spellings of one name: same initial, alike in their keys, in letters, or in sound
     and letters; not merely inflected, accented, a parallel accepted spelling or a feminine

@@ -6,6 +6,7 @@ A spelling is flagged when the target language's form is attested: in the list o
 names below, in same-language peers, or elsewhere in the article itself."""
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -87,6 +88,7 @@ _TO_ENGLISH = (
 )
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and names recur across peers and requests
 def convert(name: str, language: str | None) -> str | None:
     """`name` spelled by the convention of `language` (German or English), if that differs."""
     rules = _TO_GERMAN if language == "de" else _TO_ENGLISH if language == "en" else ()

@@ -58,7 +58,9 @@ def score(
     deadline = Deadline.after(settings.score_time_budget_seconds)
     engine = request.app.state.engine
     with session_scope(engine) as session:
-        scored = scoring.score_text(session, body, settings, deadline)
+        scored = scoring.score_text(
+            session, body, settings, deadline, request.app.state.analysis_cache
+        )
     if body.store:
         # A write transaction of its own, after scoring: the write lock is held for the insert only.
         scored = scoring.store_scored(engine, body, scored, settings)
