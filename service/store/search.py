@@ -106,10 +106,9 @@ def search_articles(
     """Ids of stored articles matching the article's names and words, best first (any term
     may match), one per distinct text. Names (which cross languages) and other words each
     get half of the query's terms."""
-    name_terms, word_terms = (
-        _words(names),
-        [w for w in _words(words) if w not in set(_words(names))],
-    )
+    name_terms = _words(names)
+    named = set(name_terms)
+    word_terms = [w for w in _words(words) if w not in named]
     if not name_terms and not word_terms:
         return []
     half = QUERY_TERMS // 2

@@ -55,8 +55,8 @@ def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
     sources: dict[tuple[str, str], set[str]] = defaultdict(set)
     for peer in peers:
         language = peer.analysis.language or ""
-        surfaces = [m.text for m in peer.analysis.mentions]
-        surfaces += [p for s in peer.analysis.sentences for p in _phrases(s.text)]
+        surfaces = {m.text for m in peer.analysis.mentions}
+        surfaces.update(p for s in peer.analysis.sentences for p in _phrases(s.text))
         for surface in surfaces:
             voices[(surface, language)].add(peer.voice)
             sources[(surface, language)].add(peer.source)

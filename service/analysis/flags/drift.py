@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from service.analysis.flags import residue, transliteration
 from service.analysis.lexicon import NOT_NAMES, TITLE_SUFFIXES
@@ -135,7 +135,6 @@ def variants(first: str, second: str) -> bool:
     return alike(Spelling.of(first), Spelling.of(second))
 
 
-@lru_cache(maxsize=1 << 16)
 def alike(first: Spelling, second: Spelling) -> bool:
     """Two spellings of one name: same initial, alike in their keys, in letters, or in sound
     and letters; not merely inflected, accented, a parallel accepted spelling or a feminine
@@ -168,6 +167,8 @@ class _PeerSpellings:
             if use.surface[:1].isupper():
                 spelling = Spelling.of(use.surface)
                 self.by_initial[spelling.folded[:1]].append((use, spelling))
+        self.folded = {i: [s.folded for _, s in uses] for i, uses in self.by_initial.items()}
+        self.keys = {i: [s.key for _, s in uses] for i, uses in self.by_initial.items()}
 
     def voices_of(self, spelling: str) -> int:
         """Voices that write this spelling (up to accents and inflection)."""
@@ -180,7 +181,7 @@ class _PeerSpellings:
         ours = Spelling.of(found)
         similar = [
             u
-            for u, theirs in self.by_initial.get(ours.folded[:1], ())
+            for u, theirs in self._close(ours)
             if abs(len(u.surface) - len(found)) <= 3
             and alike(ours, theirs)
             and not transliteration.explains(found, u.surface, language)
@@ -192,6 +193,31 @@ class _PeerSpellings:
         if ours and theirs < max(2, 2 * ours):
             return None
         return best
+
+    def _close(self, ours: Spelling) -> list[tuple[NameUse, Spelling]]:
+        """The spellings of the same initial that `alike` may accept: it needs letters or keys
+        at least this similar, and rapidfuzz scores a whole list of them at once."""
+        initial = ours.folded[:1]
+        if initial not in self.by_initial:
+            return []
+        letters = process.extract(
+            ours.folded,
+            self.folded[initial],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=min(SPELLING_SIMILARITY, SOUND_LETTERS),
+            limit=None,
+        )
+        keys = process.extract(
+            ours.key,
+            self.keys[initial],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=KEY_SIMILARITY,
+            limit=None,
+        )
+        close = sorted({index for _, _, index in letters} | {index for _, _, index in keys})
+        return [self.by_initial[initial][index] for index in close]
 
 
 def _expected_in_article(found: str, own: Counter[str], language: str | None) -> str | None:
