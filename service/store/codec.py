@@ -51,8 +51,10 @@ def load_analysis(
         Sentence(index, start, end, text[start:end])
         for index, (start, end) in enumerate(data["sentences"])
     )
-    claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
     mentions = tuple(Mention(s, e, text[s:e], key) for s, e, key in data.get("mentions", ()))
+    # A claim's mentions are mentions of the text too: share them rather than decode them twice.
+    known = {(m.start, m.end, m.key): m for m in mentions}
+    claims = tuple(_load_claim(index, raw, text, known) for index, raw in enumerate(data["claims"]))
     return Analysis(
         data["language"],
         sentences,
@@ -78,14 +80,18 @@ def _dump_claim(claim: Claim) -> list[Any]:
     ]
 
 
-def _load_claim(index: int, raw: list[Any], text: str) -> Claim:
+def _load_claim(
+    index: int, raw: list[Any], text: str, known: dict[tuple[int, int, str], Mention]
+) -> Claim:
     start, end, negated, attribution, quoted, mentions, quantities, dates, *rest = raw
     return Claim(
         index=index,
         start=start,
         end=end,
         text=text[start:end],
-        mentions=tuple(Mention(s, e, text[s:e], key) for s, e, key in mentions),
+        mentions=tuple(
+            known.get((s, e, key)) or Mention(s, e, text[s:e], key) for s, e, key in mentions
+        ),
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
             for s, e, value, unit, approximate in quantities
