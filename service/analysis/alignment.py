@@ -11,6 +11,7 @@ like for like (a running total "seit Kriegsbeginn" is not the toll of one attack
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -103,14 +104,14 @@ def align(
         voice.id: np.array([j for j, s in enumerate(statements) if s.peer.voice == voice.id])
         for voice in voices
     }
+    spoken = {voice: [statements[j] for j in indices] for voice, indices in by_voice.items()}
     names = _names(article)
     judgements: list[list[Judgement]] = []
     for i, (claim, anchors) in enumerate(zip(claims, anchor_keys(article), strict=True)):
         context = _Context(claim, anchors, names)
         row = []
         for voice in voices:
-            indices = by_voice[voice.id]
-            own = [statements[j] for j in indices]
+            indices, own = by_voice[voice.id], spoken[voice.id]
             judgement = _judge(context, voice.id, own, similarity[i, indices], thresholds)
             if judgement is not None:
                 row.append(judgement)
@@ -294,6 +295,7 @@ def _format_date(date: DateRef) -> str:
     return f"{text}{date.year}" if date.year else text
 
 
+@lru_cache(maxsize=1 << 14)  # asked of every peer statement with a figure, for every claim
 def _cumulative(text: str) -> bool:
     folded = f" {fold(text)} "
     return any(cue in folded for cue in _CUMULATIVE)

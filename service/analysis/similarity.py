@@ -5,6 +5,7 @@ from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn import config_context
 from sklearn.metrics.pairwise import cosine_similarity
 
 from service.analysis.claims import STEM_SPACE
@@ -13,7 +14,9 @@ from service.analysis.records import Claim
 
 def similarity_matrix(claims: Sequence[Claim], statements: Sequence[Claim]) -> np.ndarray:
     """Claims x statements: stem cosine, or (across languages) shared names and numbers."""
-    lexical = cosine_similarity(_stems(claims), _stems(statements))
+    # The matrices are built here, finite and well-formed: sklearn's checks would only cost time.
+    with config_context(skip_parameter_validation=True, assume_finite=True):
+        lexical = cosine_similarity(_stems(claims), _stems(statements))
     names = _overlap([_names(c) for c in claims], [_names(s) for s in statements], "dice")
     numbers = _overlap([_numbers(c) for c in claims], [_numbers(s) for s in statements], "overlap")
     return np.maximum(lexical, 0.5 * lexical + 0.3 * names + 0.2 * numbers)
