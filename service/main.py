@@ -17,7 +17,7 @@ from service.api.routes import articles, health, page, score, sources
 from service.fetch import Fetcher
 from service.settings import Settings
 from service.store import migrate, repository
-from service.store.cache import AnalysisCache
+from service.store.cache import PeerCache
 from service.store.db import create_db_engine, session_scope
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
-    app.state.analysis_cache = AnalysisCache(settings.analysis_cache_size)
+    app.state.peer_cache = PeerCache.of_size(settings.analysis_cache_size)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(articles.router)

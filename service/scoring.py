@@ -2,8 +2,10 @@
 the pure pipeline in `service.analysis`."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlalchemy import Engine
@@ -12,12 +14,12 @@ from sqlmodel import Session
 from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
 from service.analysis.pipeline import analyze, choose_peers, judge
-from service.analysis.records import Analysis, Candidate, Report
+from service.analysis.records import Analysis, Candidate, Report, StoryFeatures
 from service.deadline import NO_DEADLINE, Deadline
 from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
-from service.store.cache import NO_CACHE, AnalysisCache
+from service.store.cache import NO_CACHE, LruCache, PeerCache
 from service.store.codec import load_analysis, load_features
 from service.store.repository import StoredCandidate
 
@@ -96,7 +98,7 @@ def score_text(
     request: ScoreRequest,
     settings: Settings,
     deadline: Deadline = NO_DEADLINE,
-    cache: AnalysisCache = NO_CACHE,
+    cache: PeerCache = NO_CACHE,
 ) -> Scored:
     """Score the request against the store; reads only. A request by URL is filled first
     (`fetch.fill_from_url`)."""
@@ -143,13 +145,13 @@ def score_against_store(
     article: Submitted,
     settings: Settings,
     deadline: Deadline = NO_DEADLINE,
-    cache: AnalysisCache = NO_CACHE,
+    cache: PeerCache = NO_CACHE,
 ) -> tuple[Report, list[StoredCandidate], dict[str, tuple[float | None, float | None]]]:
     """The report of one article against its peers in the store, the peers, and the ratings.
 
     Candidates come from the full-text index (never a scan of the store) with their story
-    features only; the analyses of the peers chosen among them are then read whole (or taken
-    from `cache`)."""
+    features only; the analyses of the peers chosen among them are then read whole. What
+    `cache` holds of either is not read again."""
     deadline.check("search")
     names, words = query_terms(article.analysis)
     ids = search.search_articles(session, names=names, words=words, limit=settings.peer_candidates)
@@ -158,10 +160,15 @@ def score_against_store(
         for c in repository.load_candidates(session, article_ids=ids)
         if not article.url or c.url != article.url
     }
+    features = _features(session, list(stored.values()), cache.features)
     deadline.check("peers")
     chosen = choose_peers(
         article.analysis,
-        [_candidate(c) for c in stored.values()],
+        [
+            _candidate(c, features[c.article_id])
+            for c in stored.values()
+            if c.article_id in features
+        ],
         own_source=article.source,
         own_hash=article.content_hash,
         published_at=article.published_at,
@@ -176,7 +183,7 @@ def score_against_store(
         article.text,
         article.analysis,
         chosen,
-        peer_analyses(session, peers, cache),
+        _analyses(session, peers, features, cache.analyses),
         weights=weights(ratings),
         thresholds=settings.thresholds,
         max_claims=settings.max_claims,
@@ -185,21 +192,54 @@ def score_against_store(
     return report, peers, ratings
 
 
-def peer_analyses(
-    session: Session, peers: list[StoredCandidate], cache: AnalysisCache = NO_CACHE
+def _features(
+    session: Session, candidates: list[StoredCandidate], cache: LruCache[StoryFeatures]
+) -> dict[int, StoryFeatures]:
+    """The candidates' decoded story features by article id, read where `cache` lacks them."""
+
+    def read(ids: list[int]) -> dict[int, StoryFeatures]:
+        stored = repository.stored_features(session, article_ids=ids)
+        return {article_id: load_features(data) for article_id, data in stored.items()}
+
+    return _cached(cache, candidates, read)
+
+
+def _analyses(
+    session: Session,
+    peers: list[StoredCandidate],
+    features: dict[int, StoryFeatures],
+    cache: LruCache[Analysis],
 ) -> dict[int, Analysis]:
-    """The decoded analyses of the chosen peers, by article id: from `cache` where it holds
-    them, else read from the store (and then kept in `cache`)."""
-    keys = {p.article_id: (p.content_hash, p.language, p.analysis_version) for p in peers}
+    """The chosen peers' decoded analyses by article id, read where `cache` lacks them."""
+
+    def read(ids: list[int]) -> dict[int, Analysis]:
+        return {
+            p.article_id: load_analysis(p.analysis, p.text, features[p.article_id])
+            for p in repository.load_peers(session, article_ids=ids)
+        }
+
+    return _cached(cache, peers, read)
+
+
+Decoded = TypeVar("Decoded")
+
+
+def _cached(
+    cache: LruCache[Decoded],
+    articles: list[StoredCandidate],
+    read: Callable[[list[int]], dict[int, Decoded]],
+) -> dict[int, Decoded]:
+    """What `read` gives for the articles, by article id, taken from `cache` where it holds it
+    (and kept there where it did not)."""
+    keys = {a.article_id: (a.content_hash, a.language, a.analysis_version) for a in articles}
     found = cache.get_many(list(keys.values()))
-    missing = [article_id for article_id, key in keys.items() if key not in found]
-    read = {
-        keys[p.article_id]: load_analysis(p.analysis, p.text, load_features(p.features))
-        for p in repository.load_peers(session, article_ids=missing)
+    fresh = read([article_id for article_id, key in keys.items() if key not in found])
+    cache.put_many({keys[article_id]: value for article_id, value in fresh.items()})
+    return {
+        article_id: found[key] if key in found else fresh[article_id]
+        for article_id, key in keys.items()
+        if key in found or article_id in fresh
     }
-    cache.put_many(read)
-    found |= read
-    return {article_id: found[key] for article_id, key in keys.items() if key in found}
 
 
 def store_scored(
@@ -241,11 +281,11 @@ def timestamp(moment: datetime | None) -> float | None:
     return utc.timestamp() if utc else None
 
 
-def _candidate(stored: StoredCandidate) -> Candidate:
+def _candidate(stored: StoredCandidate, features: StoryFeatures) -> Candidate:
     return Candidate(
         stored.article_id,
         stored.source,
-        load_features(stored.features),
+        features,
         stored.content_hash,
         timestamp(stored.published_at),
     )

@@ -1,32 +1,37 @@
-"""Decoded analyses of stored articles, kept by each worker process.
+"""Decoded analyses and story features of stored articles, kept by each worker process.
 
-While a story is in the news its articles are scored against the same peers again and again, and
-reading and decoding a peer's stored analysis costs about as much as judging against it. An
-analysis is a function of the article's text, its language and the analysis version, so that is
-the key: an article whose analysis is recomputed is read afresh, a deleted one is never asked for
-(peers are chosen among the articles the index finds now), and wire copies share one entry. The
-least recently used entry goes first.
+While a story is in the news its articles are scored against the same candidates and peers again
+and again, and reading and decoding what is stored of them costs about as much as judging. Both
+are functions of the article's text, its language and the analysis version, so that is the key:
+an article whose analysis is recomputed is read afresh, a deleted one is never asked for (the
+candidates are the articles the index finds now), and wire copies share one entry. The least
+recently used entry goes first.
 """
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from service.analysis.records import Analysis
+from service.analysis.records import Analysis, StoryFeatures
 
-AnalysisKey = tuple[str, str | None, int]  # content hash, language, analysis version
+StoredKey = tuple[str, str | None, int]  # content hash, language, analysis version
+Value = TypeVar("Value")
+# Features are a twelfth of an analysis in memory, and every request reads forty candidates'.
+FEATURES_PER_ANALYSIS = 4
 
 
-class AnalysisCache:
-    """A bounded, thread-safe map of decoded analyses; size 0 keeps nothing."""
+class LruCache(Generic[Value]):
+    """A bounded, thread-safe map; size 0 keeps nothing."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[AnalysisKey, Analysis] = OrderedDict()
+        self._entries: OrderedDict[StoredKey, Value] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_many(self, keys: list[AnalysisKey]) -> dict[AnalysisKey, Analysis]:
+    def get_many(self, keys: list[StoredKey]) -> dict[StoredKey, Value]:
         with self._lock:
             found = {key: self._entries[key] for key in keys if key in self._entries}
             for key in found:
@@ -35,12 +40,12 @@ class AnalysisCache:
             self.misses += len(set(keys)) - len(found)
         return found
 
-    def put_many(self, analyses: dict[AnalysisKey, Analysis]) -> None:
+    def put_many(self, values: dict[StoredKey, Value]) -> None:
         if not self.size:
             return
         with self._lock:
-            for key, analysis in analyses.items():
-                self._entries[key] = analysis
+            for key, value in values.items():
+                self._entries[key] = value
                 self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -49,4 +54,16 @@ class AnalysisCache:
         return len(self._entries)
 
 
-NO_CACHE = AnalysisCache(0)
+@dataclass(frozen=True, slots=True)
+class PeerCache:
+    """What scoring keeps of stored articles: candidates' features and peers' analyses."""
+
+    analyses: LruCache[Analysis]
+    features: LruCache[StoryFeatures]
+
+    @classmethod
+    def of_size(cls, analyses: int) -> "PeerCache":
+        return cls(LruCache(analyses), LruCache(FEATURES_PER_ANALYSIS * analyses))
+
+
+NO_CACHE = PeerCache.of_size(0)

@@ -182,7 +182,8 @@ class StoredPeer:
 
 @dataclass(frozen=True, slots=True)
 class StoredCandidate:
-    """A stored article as choosing peers needs it (and a report names it): no text, no claims."""
+    """A stored article as choosing peers needs it (and a report names it): no text, no claims.
+    Its story features are read apart (`stored_features`): a cache may hold them."""
 
     article_id: int
     source: str
@@ -191,12 +192,11 @@ class StoredCandidate:
     language: str | None
     content_hash: str
     published_at: datetime | None
-    features: dict[str, Any]
     analysis_version: int
 
 
 def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[StoredCandidate]:
-    """The analysed articles among `article_ids`, with their story features only."""
+    """The analysed articles among `article_ids`."""
     if not article_ids:
         return []
     query = (
@@ -208,7 +208,6 @@ def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[Sto
             Article.language,
             Article.content_hash,
             Article.published_at,
-            ArticleAnalysis.features,
             ArticleAnalysis.version,
         )
         .join(Source, col(Source.id) == col(Article.source_id))
@@ -216,6 +215,17 @@ def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[Sto
         .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
     )
     return [StoredCandidate(*row) for row in session.exec(query).all()]  # type: ignore[arg-type]
+
+
+def stored_features(session: Session, *, article_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The stored story features of the analysed articles among `article_ids`, by id."""
+    if not article_ids:
+        return {}
+    query = select(ArticleAnalysis.article_id, ArticleAnalysis.features).where(
+        col(ArticleAnalysis.article_id).in_(list(article_ids)),
+        col(ArticleAnalysis.features).is_not(None),
+    )
+    return dict(session.exec(query).all())  # type: ignore[arg-type]
 
 
 def load_peers(session: Session, *, article_ids: Sequence[int]) -> list[StoredPeer]:

@@ -94,15 +94,16 @@ def test_a_second_request_takes_the_peers_from_the_cache_and_answers_the_same(
 ) -> None:
     for source, text in ENGLISH:
         store(client, source, text, language="en")
-    cache = client.app.state.analysis_cache  # type: ignore[attr-defined]
+    cache = client.app.state.peer_cache  # type: ignore[attr-defined]
     body = {"text": GERMAN, "source": "passauer.example"}
 
     first = client.post("/score", json=body).json()
-    hits = cache.hits
+    analyses, features = cache.analyses.hits, cache.features.hits
     second = client.post("/score", json=body).json()
 
     assert second == first
-    assert cache.hits - hits == len(first["peers"]) == 3
+    assert cache.analyses.hits - analyses == len(first["peers"]) == 3
+    assert cache.features.hits - features == 3
 
 
 def test_a_peer_deleted_and_stored_again_is_named_as_it_is_stored_now(client: TestClient) -> None:

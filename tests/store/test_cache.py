@@ -1,13 +1,13 @@
-"""The per-worker cache of decoded analyses: bounded, least recently used out."""
+"""The per-worker cache of decoded analyses and features: bounded, least recently used out."""
 
 from service.analysis.pipeline import analyze
-from service.store.cache import AnalysisCache
+from service.store.cache import FEATURES_PER_ANALYSIS, LruCache, PeerCache
 
 ANALYSIS = analyze("Sébastien Lecornu telefonierte am Mittwoch mit Sergej Schoigu.", "de")
 
 
 def test_keeps_at_most_its_size_and_drops_the_least_recently_used() -> None:
-    cache = AnalysisCache(2)
+    cache = LruCache(2)
     cache.put_many({("a", "de", 3): ANALYSIS, ("b", "de", 3): ANALYSIS})
     cache.get_many([("a", "de", 3)])  # "a" is now the more recent one
 
@@ -21,7 +21,7 @@ def test_keeps_at_most_its_size_and_drops_the_least_recently_used() -> None:
 
 
 def test_counts_hits_and_misses_once_per_key() -> None:
-    cache = AnalysisCache(10)
+    cache = LruCache(10)
     cache.put_many({("a", "de", 3): ANALYSIS})
 
     found = cache.get_many([("a", "de", 3), ("b", "de", 3), ("b", "de", 3)])
@@ -31,15 +31,21 @@ def test_counts_hits_and_misses_once_per_key() -> None:
 
 
 def test_language_and_version_are_part_of_the_key() -> None:
-    cache = AnalysisCache(10)
+    cache = LruCache(10)
     cache.put_many({("a", "de", 3): ANALYSIS})
 
     assert cache.get_many([("a", "en", 3), ("a", "de", 4), ("a", None, 3)]) == {}
 
 
 def test_size_zero_keeps_nothing() -> None:
-    cache = AnalysisCache(0)
+    cache = LruCache(0)
     cache.put_many({("a", "de", 3): ANALYSIS})
 
     assert len(cache) == 0
     assert cache.get_many([("a", "de", 3)]) == {}
+
+
+def test_a_peer_cache_keeps_more_features_than_analyses() -> None:
+    cache = PeerCache.of_size(10)
+
+    assert (cache.analyses.size, cache.features.size) == (10, 10 * FEATURES_PER_ANALYSIS)

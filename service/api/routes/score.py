@@ -58,9 +58,7 @@ def score(
     deadline = Deadline.after(settings.score_time_budget_seconds)
     engine = request.app.state.engine
     with session_scope(engine) as session:
-        scored = scoring.score_text(
-            session, body, settings, deadline, request.app.state.analysis_cache
-        )
+        scored = scoring.score_text(session, body, settings, deadline, request.app.state.peer_cache)
     if body.store:
         # A write transaction of its own, after scoring: the write lock is held for the insert only.
         scored = scoring.store_scored(engine, body, scored, settings)
