@@ -94,10 +94,15 @@ def _telling(session: Session, words: list[str], count: int) -> list[str]:
     """The first `count` words (in the caller's order of importance) that some stored articles
     hold but not too many: a term in thousands of articles makes the query read them all and
     tells nothing about the story."""
-    if not words:
-        return []
-    documents = _COMMON_TERMS.lookup(session, words)
-    return [w for w in words if 0 < documents[w] <= MAX_TERM_DOCUMENTS][:count]
+    chosen: list[str] = []
+    # Counted a few at a time, as far as needed: most words qualify, and each count costs.
+    for start in range(0, len(words), 2 * count or 1):
+        if len(chosen) >= count:
+            break
+        chunk = words[start : start + 2 * count]
+        documents = _COMMON_TERMS.lookup(session, chunk)
+        chosen += [w for w in chunk if 0 < documents[w] <= MAX_TERM_DOCUMENTS]
+    return chosen[:count]
 
 
 def search_articles(
