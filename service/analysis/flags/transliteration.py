@@ -108,6 +108,7 @@ def explains(found: str, expected: str, language: str | None) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every name of the article and of its peers
 def is_foreign(name: str, language: str | None) -> bool:
     """Whether `name` is a known name in another language's transliteration."""
     if language not in ("de", "en"):
