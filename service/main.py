@@ -65,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
+    app.state.writing_slots = threading.BoundedSemaphore(settings.max_concurrent_writes)
     app.state.peer_cache = PeerCache.of_size(settings.analysis_cache_size)
     install_error_handlers(app)
     app.include_router(health.router)

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         ge=1,
         description="`/score` requests one worker process runs at once; 429 above.",
     )
+    max_concurrent_writes: int = Field(
+        default=8,
+        ge=1,
+        description="`POST /articles` and `/articles/batch` requests one worker process runs at "
+        "once; 429 above.",
+    )
     score_time_budget_seconds: float = Field(
         default=10.0,
         gt=0,

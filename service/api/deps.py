@@ -1,6 +1,8 @@
 """Request dependencies: settings, and database sessions for reading or writing."""
 
+import threading
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -40,11 +42,24 @@ async def scoring_slot(request: Request) -> AsyncIterator[None]:
 
     Sync routes run in a thread pool, where waiting requests would only queue up behind the
     CPU; a client told to come back shortly can try another replica instead."""
-    slots = request.app.state.scoring_slots
+    state = request.app.state
+    with _slot(state.scoring_slots, state.settings.max_concurrent_scores, "scoring"):
+        yield
+
+
+async def writing_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of the worker's slots for storing articles (which analyses them first), or
+    answer 429 at once, as `scoring_slot` does."""
+    state = request.app.state
+    with _slot(state.writing_slots, state.settings.max_concurrent_writes, "storing"):
+        yield
+
+
+@contextmanager
+def _slot(slots: threading.BoundedSemaphore, limit: int, work: str) -> Iterator[None]:
     if not slots.acquire(blocking=False):
-        limit = request.app.state.settings.max_concurrent_scores
         raise TooManyRequests(
-            f"this worker is already scoring {limit} article(s), its limit; retry shortly",
+            f"this worker is already {work} {limit} request(s), its limit; retry shortly",
             details={"limit": limit},
         )
     try:

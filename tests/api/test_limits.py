@@ -78,6 +78,30 @@ def test_scoring_beyond_the_concurrency_limit_is_told_to_retry(
     assert again.status_code == 200
 
 
+def test_storing_beyond_the_concurrency_limit_is_told_to_retry(
+    database_url: str, engine: Engine
+) -> None:
+    article = {"source": "a.example", "text": CLAIMS}
+    with app_with(database_url, max_concurrent_writes=1) as client:
+        slots = client.app.state.writing_slots  # type: ignore[attr-defined]
+        assert slots.acquire(blocking=False)  # one request in flight holds the only slot
+        refused = client.post("/articles", json=article)
+        refused_batch = client.post("/articles/batch", json={"items": [article]})
+        scored = client.post("/score", json={"text": CLAIMS})
+        slots.release()
+        accepted = client.post("/articles", json=article)
+        again = client.post("/articles/batch", json={"items": [article]})
+
+    for response in (refused, refused_batch):
+        assert response.status_code == 429
+        assert response.headers["retry-after"] == "1"
+        assert response.json()["error"]["code"] == "too_many_requests"
+        assert response.json()["error"]["details"] == {"limit": 1}
+    assert scored.status_code == 200
+    assert accepted.status_code == 201
+    assert again.json()["existing"] == 1
+
+
 def test_scoring_that_overruns_its_time_budget_stops_and_stores_nothing(
     database_url: str, engine: Engine
 ) -> None:

@@ -6,10 +6,17 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from service import fetch, ingest
-from service.api.deps import EngineDep, FetcherDep, ReadSession, SettingsDep, WriteSession
+from service.api.deps import (
+    EngineDep,
+    FetcherDep,
+    ReadSession,
+    SettingsDep,
+    WriteSession,
+    writing_slot,
+)
 from service.api.errors import FETCH_STATUSES, responses
 from service.api.schemas import (
     ArticleCreate,
@@ -27,6 +34,8 @@ from service.store.models import Article
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
+# The caller's key is checked before a slot is taken: unknown callers never crowd out known ones.
+STORING = [*WRITE, Depends(writing_slot, scope="function")]
 # Ids are 32-bit integers in the database; anything larger is simply not an id of ours.
 ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
 
@@ -37,9 +46,9 @@ ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")]
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": ArticlePublic, "description": "Already stored"},
-        **responses(400, 401, 403, 413, 422, 503, *FETCH_STATUSES),
+        **responses(400, 401, 403, 413, 422, 429, 503, *FETCH_STATUSES),
     },
-    dependencies=WRITE,
+    dependencies=STORING,
     summary="Store one article (idempotent)",
 )
 def create_article(
@@ -67,8 +76,8 @@ def create_article(
 @router.post(
     "/batch",
     response_model=BatchResult,
-    responses=responses(400, 401, 403, 413, 422, 503),
-    dependencies=WRITE,
+    responses=responses(400, 401, 403, 413, 422, 429, 503),
+    dependencies=STORING,
     summary="Store many articles in one transaction",
 )
 def create_articles(
