@@ -49,3 +49,12 @@ def test_a_peer_cache_keeps_more_features_than_analyses() -> None:
     cache = PeerCache.of_size(10)
 
     assert (cache.analyses.size, cache.features.size) == (10, 10 * FEATURES_PER_ANALYSIS)
+
+
+def test_clear_empties_it() -> None:
+    cache = LruCache(10)
+    cache.put_many({("a", "de", 3): ANALYSIS})
+
+    cache.clear()
+
+    assert len(cache) == 0
