@@ -295,7 +295,7 @@ def _format_date(date: DateRef) -> str:
     return f"{text}{date.year}" if date.year else text
 
 
-@lru_cache(maxsize=1 << 14)  # asked of every peer statement with a figure, for every claim
+@lru_cache(maxsize=1 << 16)  # asked of every peer statement with a figure, for every claim
 def _cumulative(text: str) -> bool:
     folded = f" {fold(text)} "
     return any(cue in folded for cue in _CUMULATIVE)
