@@ -156,6 +156,9 @@ def _judge(
         return None
     claim = context.claim
     best = int(np.argmax(sims))
+    nearest = min(thresholds.related_similarity, thresholds.negation_similarity)
+    if sims[best] < nearest and not any(q.unit in _STORY_WIDE_UNITS for q in claim.quantities):
+        return None  # nothing close, and only tolls are compared beyond close statements
     slots = [_compare_quantity(context, q, statements, sims, thresholds) for q in claim.quantities]
     slots.append(_compare_dates(context, statements, sims, thresholds))
     slots.append(_compare_negation(claim, best, statements[best], float(sims[best]), thresholds))
