@@ -66,7 +66,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
     app.state.writing_slots = threading.BoundedSemaphore(settings.max_concurrent_writes)
-    app.state.peer_cache = PeerCache.of_size(settings.analysis_cache_size)
+    app.state.peer_cache = PeerCache.of_size(
+        settings.analysis_cache_size, observe=metrics.cache_observer
+    )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(articles.router)

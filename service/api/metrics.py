@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests and latency by route template, stored articles, DB errors."""
+"""Prometheus metrics: requests and latency by route template, stored articles, DB errors,
+peer cache look-ups."""
 
 import os
 import time
@@ -36,8 +37,26 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.cache_lookups = Counter(
+            "crosscheck_peer_cache_lookups_total",
+            "Stored articles looked up in a worker's cache of decoded analyses and features.",
+            ["cache", "result"],
+            registry=self.registry,
+        )
+
         # Collectors that read the database at scrape time: one answer, whichever worker asks.
         self._live: list[Collector] = []
+
+    def cache_observer(self, cache: str) -> Callable[[int, int], None]:
+        """Counts the hits and misses of one part of the peer cache."""
+        hits = self.cache_lookups.labels(cache=cache, result="hit")
+        misses = self.cache_lookups.labels(cache=cache, result="miss")
+
+        def observe(hit: int, missed: int) -> None:
+            hits.inc(hit)
+            misses.inc(missed)
+
+        return observe
 
     def add_live_collector(self, collector: Collector) -> None:
         self._live.append(collector)

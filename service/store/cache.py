@@ -10,6 +10,7 @@ recently used entry goes first.
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -21,13 +22,18 @@ Value = TypeVar("Value")
 FEATURES_PER_ANALYSIS = 4
 
 
+# Told the hits and misses of each look-up (the service counts them for /metrics).
+Observer = Callable[[int, int], None]
+
+
 class LruCache(Generic[Value]):
     """A bounded, thread-safe map; size 0 keeps nothing."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, observe: Observer | None = None) -> None:
         self.size = size
         self.hits = 0
         self.misses = 0
+        self._observe = observe
         self._entries: OrderedDict[StoredKey, Value] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -36,8 +42,11 @@ class LruCache(Generic[Value]):
             found = {key: self._entries[key] for key in keys if key in self._entries}
             for key in found:
                 self._entries.move_to_end(key)
+            misses = len(set(keys)) - len(found)
             self.hits += len(found)
-            self.misses += len(set(keys)) - len(found)
+            self.misses += misses
+        if self._observe is not None:
+            self._observe(len(found), misses)
         return found
 
     def put_many(self, values: dict[StoredKey, Value]) -> None:
@@ -66,8 +75,14 @@ class PeerCache:
     features: LruCache[StoryFeatures]
 
     @classmethod
-    def of_size(cls, analyses: int) -> "PeerCache":
-        return cls(LruCache(analyses), LruCache(FEATURES_PER_ANALYSIS * analyses))
+    def of_size(
+        cls, analyses: int, observe: Callable[[str], Observer] | None = None
+    ) -> "PeerCache":
+        """A cache of `analyses` analyses; `observe(name)` gives each part's observer."""
+        return cls(
+            LruCache(analyses, observe("analyses") if observe else None),
+            LruCache(FEATURES_PER_ANALYSIS * analyses, observe("features") if observe else None),
+        )
 
 
 NO_CACHE = PeerCache.of_size(0)

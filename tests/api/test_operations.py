@@ -89,6 +89,24 @@ def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
     assert "crosscheck_http_request_duration_seconds_bucket" in after
 
 
+def test_metrics_count_peer_cache_hits_and_misses(client: TestClient) -> None:
+    story = "Jürgen Dupper, der Oberbürgermeister von Passau, meldete am Montag {} Tote."
+    for number, source in enumerate(("a.example", "b.example"), start=5):
+        client.post("/articles", json={"source": source, "text": story.format(number)})
+    body = {"text": story.format(7), "source": "c.example"}
+
+    client.post("/score", json=body)
+    first = client.get("/metrics").text
+    client.post("/score", json=body)
+    second = client.get("/metrics").text
+
+    lookups = "crosscheck_peer_cache_lookups_total"
+    assert metric(first, lookups, cache="analyses", result="miss") == 2
+    assert metric(first, lookups, cache="analyses", result="hit") == 0
+    assert metric(second, lookups, cache="analyses", result="hit") == 2
+    assert metric(second, lookups, cache="features", result="hit") == 2
+
+
 def test_request_id_is_echoed_or_made_and_logged(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
