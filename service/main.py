@@ -22,7 +22,7 @@ from service.store.db import create_db_engine, session_scope
 
 log = logging.getLogger(__name__)
 
-# Generation 0, 1 and 2 thresholds (CPython's defaults: 700, 10, 10); see _tune_garbage_collector.
+# Generation 0, 1 and 2 thresholds (CPython's defaults: 700, 10, 10); see tune_garbage_collector.
 GC_THRESHOLDS = (20_000, 50, 100)
 
 DESCRIPTION = """\
@@ -42,7 +42,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        _tune_garbage_collector()
         engine = create_db_engine(settings)
         app.state.engine = engine
         app.state.fetcher = Fetcher(settings)
@@ -82,11 +81,14 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def _tune_garbage_collector() -> None:
-    """Scoring allocates tens of thousands of small objects per request and the peer cache keeps
-    millions alive, so with CPython's default thresholds a full collection (a pause of 100 ms
-    and more) ran every few requests and made the p99. Collect the young generation less often,
-    and leave what import created (modules, the lexicons) out of every collection."""
+def tune_garbage_collector() -> None:
+    """For a worker process, once, after start-up: scoring allocates tens of thousands of small
+    objects per request and the peer cache keeps millions alive, so with CPython's default
+    thresholds a full collection (a pause of 100 ms and more) ran every few requests and made
+    the p99. Collect the young generation less often, and leave what start-up created
+    (modules, lexicons, the app) out of every collection. Not for a process that builds and
+    drops apps (tests): what is frozen is never freed."""
+    gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
 
@@ -104,7 +106,9 @@ def _log_access_policy(settings: Settings) -> None:
 
 def app_from_environment() -> FastAPI:
     """The factory uvicorn workers call: settings from the environment (`crosscheck serve`)."""
-    return create_app(Settings())
+    app = create_app(Settings())
+    tune_garbage_collector()
+    return app
 
 
 def _count_articles(engine: Engine) -> int:

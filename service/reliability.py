@@ -16,6 +16,7 @@ from service.ingest import normalize_source
 from service.scoring import Submitted, score_against_store, timestamp
 from service.settings import Settings
 from service.store import repository
+from service.store.cache import PeerCache
 from service.store.codec import load_analysis, load_features
 from service.store.db import session_scope
 
@@ -57,17 +58,22 @@ def collect_checks(
 ) -> list[Check]:
     """Every stored claim that independent voices took a side on, with their votes."""
     checks: list[Check] = []
+    cache = PeerCache.of_size(
+        settings.analysis_cache_size
+    )  # a story's articles are one another's peers
     after = 0
     while ids := repository.article_ids(session, after_id=after, limit=_PAGE, outdated_only=False):
         for article in repository.load_peers(session, article_ids=ids):
-            checks.extend(_checks_of(session, article, settings))
+            checks.extend(_checks_of(session, article, settings, cache))
         after = ids[-1]
         if progress:
             progress(len(ids))
     return checks
 
 
-def _checks_of(session: Session, article: repository.StoredPeer, settings: Settings) -> list[Check]:
+def _checks_of(
+    session: Session, article: repository.StoredPeer, settings: Settings, cache: PeerCache
+) -> list[Check]:
     submitted = Submitted(
         text=article.text,
         analysis=load_analysis(article.analysis, article.text, load_features(article.features)),
@@ -76,7 +82,7 @@ def _checks_of(session: Session, article: repository.StoredPeer, settings: Setti
         url=article.url,
         published_at=timestamp(article.published_at),
     )
-    report, _, _ = score_against_store(session, submitted, settings)
+    report, _, _ = score_against_store(session, submitted, settings, cache=cache)
     sources = {voice.id: voice.sources for voice in report.voices}
     checks = []
     for result in report.claims:

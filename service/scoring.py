@@ -23,6 +23,8 @@ from service.store.cache import NO_CACHE, LruCache, PeerCache
 from service.store.codec import load_analysis, load_features
 from service.store.repository import StoredCandidate
 
+Decoded = TypeVar("Decoded")
+
 # Terms offered to the full-text index (which queries the most telling of them): names and
 # numbers first, since they cross languages.
 _QUERY_TERMS = 60
@@ -213,15 +215,13 @@ def _analyses(
     """The chosen peers' decoded analyses by article id, read where `cache` lacks them."""
 
     def read(ids: list[int]) -> dict[int, Analysis]:
+        stored = repository.stored_analyses(session, article_ids=ids)
         return {
-            p.article_id: load_analysis(p.analysis, p.text, features[p.article_id])
-            for p in repository.load_peers(session, article_ids=ids)
+            article_id: load_analysis(data, text, features[article_id])
+            for article_id, (text, data) in stored.items()
         }
 
     return _cached(cache, peers, read)
-
-
-Decoded = TypeVar("Decoded")
 
 
 def _cached(
@@ -231,7 +231,7 @@ def _cached(
 ) -> dict[int, Decoded]:
     """What `read` gives for the articles, by article id, taken from `cache` where it holds it
     (and kept there where it did not)."""
-    keys = {a.article_id: (a.content_hash, a.language, a.analysis_version) for a in articles}
+    keys = {a.article_id: (a.article_id, a.ingested_at, a.analysis_version) for a in articles}
     found = cache.get_many(list(keys.values()))
     fresh = read([article_id for article_id, key in keys.items() if key not in found])
     cache.put_many({keys[article_id]: value for article_id, value in fresh.items()})

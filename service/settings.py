@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     analysis_cache_size: int = Field(
         default=500,
         ge=0,
-        le=100_000,
+        le=10_000,
         description="Decoded peer analyses each worker keeps (about 80 KB each, with four "
         "times as many candidates' features of 6 KB; 0 keeps none): the articles of a story in "
         "the news are read once, not for every request.",

@@ -104,7 +104,7 @@ def align(
         voice.id: np.array([j for j, s in enumerate(statements) if s.peer.voice == voice.id])
         for voice in voices
     }
-    spoken = {voice: [statements[j] for j in indices] for voice, indices in by_voice.items()}
+    spoken = {voice_id: [statements[j] for j in js] for voice_id, js in by_voice.items()}
     names = _names(article)
     judgements: list[list[Judgement]] = []
     for i, (claim, anchors) in enumerate(zip(claims, anchor_keys(article), strict=True)):
@@ -156,7 +156,11 @@ def _judge(
         return None
     claim = context.claim
     best = int(np.argmax(sims))
-    nearest = min(thresholds.related_similarity, thresholds.negation_similarity)
+    nearest = min(
+        thresholds.related_similarity,
+        thresholds.support_similarity,
+        thresholds.negation_similarity,
+    )
     if sims[best] < nearest and not any(q.unit in _STORY_WIDE_UNITS for q in claim.quantities):
         return None  # nothing close, and only tolls are compared beyond close statements
     slots = [_compare_quantity(context, q, statements, sims, thresholds) for q in claim.quantities]
@@ -298,7 +302,7 @@ def _format_date(date: DateRef) -> str:
     return f"{text}{date.year}" if date.year else text
 
 
-@lru_cache(maxsize=1 << 16)  # asked of every peer statement with a figure, for every claim
+@lru_cache(maxsize=1 << 14)  # asked of every peer statement with a figure, for every claim
 def _cumulative(text: str) -> bool:
     folded = f" {fold(text)} "
     return any(cue in folded for cue in _CUMULATIVE)

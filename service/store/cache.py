@@ -1,22 +1,23 @@
 """Decoded analyses and story features of stored articles, kept by each worker process.
 
 While a story is in the news its articles are scored against the same candidates and peers again
-and again, and reading and decoding what is stored of them costs about as much as judging. Both
-are functions of the article's text, its language and the analysis version, so that is the key:
-an article whose analysis is recomputed is read afresh, a deleted one is never asked for (the
-candidates are the articles the index finds now), and wire copies share one entry. The least
-recently used entry goes first.
+and again, and reading and decoding what is stored of them costs about as much as judging. An
+entry is keyed by the article's id, when it was stored and its analysis version: a deleted
+article is never asked for (the candidates are the articles the index finds now), one stored
+again under a reused id is a new key, and so is an analysis recomputed by a newer version. The
+least recently used entry goes first.
 """
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from service.analysis.records import Analysis, StoryFeatures
 
-StoredKey = tuple[str, str | None, int]  # content hash, language, analysis version
+StoredKey = tuple[int, datetime, int]  # article id, stored at, analysis version
 Value = TypeVar("Value")
 # Features are a twelfth of an analysis in memory, and every request reads forty candidates'.
 FEATURES_PER_ANALYSIS = 4

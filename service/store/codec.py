@@ -15,6 +15,8 @@ from service.analysis.records import (
     StoryFeatures,
 )
 
+MentionKey = tuple[int, int, str]  # start, end, key
+
 
 def dump_analysis(analysis: Analysis) -> dict[str, Any]:
     return {
@@ -80,18 +82,14 @@ def _dump_claim(claim: Claim) -> list[Any]:
     ]
 
 
-def _load_claim(
-    index: int, raw: list[Any], text: str, known: dict[tuple[int, int, str], Mention]
-) -> Claim:
+def _load_claim(index: int, raw: list[Any], text: str, known: dict[MentionKey, Mention]) -> Claim:
     start, end, negated, attribution, quoted, mentions, quantities, dates, *rest = raw
     return Claim(
         index=index,
         start=start,
         end=end,
         text=text[start:end],
-        mentions=tuple(
-            known.get((s, e, key)) or Mention(s, e, text[s:e], key) for s, e, key in mentions
-        ),
+        mentions=tuple(_mention(known, text, s, e, key) for s, e, key in mentions),
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
             for s, e, value, unit, approximate in quantities
@@ -102,3 +100,8 @@ def _load_claim(
         quoted=quoted,
         stems=tuple(rest[0]) if rest else (),
     )
+
+
+def _mention(known: dict[MentionKey, Mention], text: str, s: int, e: int, key: str) -> Mention:
+    found = known.get((s, e, key))
+    return found if found is not None else Mention(s, e, text[s:e], key)

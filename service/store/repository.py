@@ -167,7 +167,8 @@ def count_articles(session: Session) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StoredPeer:
-    """A stored article with its source and stored analysis, as scoring needs it."""
+    """A stored article whole: its source, text, stored analysis and features (what scoring a
+    stored article again needs, as `crosscheck reliability` does)."""
 
     article_id: int
     source: str
@@ -189,9 +190,9 @@ class StoredCandidate:
     source: str
     title: str | None
     url: str | None
-    language: str | None
     content_hash: str
     published_at: datetime | None
+    ingested_at: datetime
     analysis_version: int
 
 
@@ -205,9 +206,9 @@ def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[Sto
             Source.name,
             Article.title,
             Article.url,
-            Article.language,
             Article.content_hash,
             Article.published_at,
+            Article.ingested_at,
             ArticleAnalysis.version,
         )
         .join(Source, col(Source.id) == col(Article.source_id))
@@ -226,6 +227,20 @@ def stored_features(session: Session, *, article_ids: Sequence[int]) -> dict[int
         col(ArticleAnalysis.features).is_not(None),
     )
     return dict(session.exec(query).all())  # type: ignore[arg-type]
+
+
+def stored_analyses(
+    session: Session, *, article_ids: Sequence[int]
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """The text and stored analysis of the analysed articles among `article_ids`, by id."""
+    if not article_ids:
+        return {}
+    query = (
+        select(Article.id, Article.text, ArticleAnalysis.data)
+        .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
+        .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
+    )
+    return {article_id: (text, data) for article_id, text, data in session.exec(query).all()}  # type: ignore[misc]
 
 
 def load_peers(session: Session, *, article_ids: Sequence[int]) -> list[StoredPeer]:

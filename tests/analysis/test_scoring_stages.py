@@ -111,6 +111,23 @@ def test_copies_of_one_dispatch_are_one_voice_weighted_by_its_best_source() -> N
     assert toll.agreement == round(0.5 / (0.5 + 0.9), 4)
 
 
+def test_support_below_the_related_similarity_still_counts_where_an_operator_set_it_so() -> None:
+    thresholds = Thresholds(
+        support_similarity=0.05, related_similarity=0.9, negation_similarity=0.95
+    )
+    analysis = analyze(CLAIM_DE, "de")
+    record, peer = candidate(1, "a.example", AGREE_DE)
+    chosen = choose_peers(
+        analysis, [record], own_source="me", own_hash="x", published_at=None, thresholds=thresholds
+    )
+
+    report = judge(CLAIM_DE, analysis, chosen, {1: peer}, weights={}, thresholds=thresholds)
+
+    mayor = next(c for c in report.claims if "Steinruck" in c.claim.text)
+    assert [e.stance for e in mayor.evidence] == ["supports"]
+    assert mayor.evidence[0].similarity < 0.9
+
+
 def test_a_number_of_something_else_is_no_conflict() -> None:
     ministers = (
         "In Ludwigshafen trafen sich am Dienstag 3 Minister nach dem Brand in der Chemiefabrik."

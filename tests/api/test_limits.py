@@ -102,6 +102,17 @@ def test_storing_beyond_the_concurrency_limit_is_told_to_retry(
     assert again.json()["existing"] == 1
 
 
+def test_a_write_refused_inside_the_route_gives_its_slot_back(
+    database_url: str, engine: Engine
+) -> None:
+    with app_with(database_url, max_concurrent_writes=1, max_text_chars=100) as client:
+        refused = client.post("/articles", json={"source": "a.example", "text": "Wort " * 50})
+        accepted = client.post("/articles", json={"source": "a.example", "text": CLAIMS[:90]})
+
+    assert refused.json()["error"]["code"] == "text_too_long"
+    assert accepted.status_code == 201
+
+
 def test_scoring_that_overruns_its_time_budget_stops_and_stores_nothing(
     database_url: str, engine: Engine
 ) -> None:

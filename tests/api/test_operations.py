@@ -1,8 +1,10 @@
 """Health, readiness, metrics, request ids and logs: what operators rely on."""
 
+import gc
 import json
 import logging
 import re
+import weakref
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,20 @@ def test_metrics_count_peer_cache_hits_and_misses(client: TestClient) -> None:
     assert metric(first, lookups, cache="analyses", result="hit") == 0
     assert metric(second, lookups, cache="analyses", result="hit") == 2
     assert metric(second, lookups, cache="features", result="hit") == 2
+
+
+def test_an_app_that_has_shut_down_is_freed(settings: Settings) -> None:
+    # Tests and the benchmark build many apps in one process: none may keep itself alive (as a
+    # gc.freeze() at start-up would).
+    app = create_app(settings)
+    with TestClient(app) as client:
+        client.get("/healthz")
+    freed = weakref.ref(app)
+    del app, client
+
+    gc.collect()
+
+    assert freed() is None
 
 
 def test_request_id_is_echoed_or_made_and_logged(

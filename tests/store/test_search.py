@@ -67,3 +67,22 @@ def test_on_sqlite_terms_no_article_holds_are_skipped(engine: Engine) -> None:
         hits = search.search_articles(session, names=[], words=words, limit=5)
 
     assert hits == [found.id]
+
+
+def test_on_sqlite_words_in_too_many_articles_are_passed_over_for_later_ones(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 1)
+    with session_scope(engine, write=True) as session:
+        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
+        found, _ = repository.add_article(session, article=new("b.example", "Weltweit Omega."))
+        session.commit()
+
+    with session_scope(engine) as session:
+        # "weltweit" is in both (too many here); the counts are read a few words at a time.
+        words = ["weltweit", *(f"unbekannt{n}" for n in range(40)), "omega"]
+        hits = search.search_articles(session, names=[], words=words, limit=5)
+
+    assert hits == [found.id]

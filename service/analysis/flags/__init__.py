@@ -71,7 +71,7 @@ def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
 _PHRASE = re.compile(r"(?<=\s)[A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)+")
 
 
-@lru_cache(maxsize=1 << 16)  # peers' sentences recur across requests
+@lru_cache(maxsize=1 << 14)  # peers' sentences recur across requests
 def _phrases(sentence: str) -> tuple[str, ...]:
     """Runs of capitalised words inside a sentence: "Crocus City Hall", "Le Monde"."""
     return tuple(match.group() for match in _PHRASE.finditer(sentence))

@@ -125,7 +125,7 @@ class Spelling:
     code: str
 
     @staticmethod
-    @lru_cache(maxsize=1 << 16)  # pure, and names recur across peers and requests
+    @lru_cache(maxsize=1 << 14)  # pure, and names recur across peers and requests
     def of(surface: str) -> "Spelling":
         return Spelling(surface, fold(surface), name_key(surface), cologne_phonetic(surface))
 

@@ -88,7 +88,7 @@ _TO_ENGLISH = (
 )
 
 
-@lru_cache(maxsize=1 << 16)  # pure, and names recur across peers and requests
+@lru_cache(maxsize=1 << 14)  # pure, and names recur across peers and requests
 def convert(name: str, language: str | None) -> str | None:
     """`name` spelled by the convention of `language` (German or English), if that differs."""
     rules = _TO_GERMAN if language == "de" else _TO_ENGLISH if language == "en" else ()
@@ -108,7 +108,7 @@ def explains(found: str, expected: str, language: str | None) -> bool:
     )
 
 
-@lru_cache(maxsize=1 << 16)  # asked of every name of the article and of its peers
+@lru_cache(maxsize=1 << 14)  # asked of every name of the article and of its peers
 def is_foreign(name: str, language: str | None) -> bool:
     """Whether `name` is a known name in another language's transliteration."""
     if language not in ("de", "en"):
