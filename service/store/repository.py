@@ -44,6 +44,24 @@ def get_or_create_source(session: Session, *, name: str) -> Source:
     return source
 
 
+def get_or_create_sources(session: Session, *, names: Iterable[str]) -> dict[str, Source]:
+    """The sources called `names` by name, the missing ones created in name order (so that
+    concurrent batches wait for each other, never in a circle: a PostgreSQL deadlock)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    query = select(Source).where(col(Source.name).in_(wanted))
+    found = {source.name: source for source in session.exec(query).all()}
+    missing = [Source(name=name) for name in wanted if name not in found]
+    if missing:
+        try:
+            with session.begin_nested():
+                session.add_all(missing)
+        except IntegrityError:  # another writer created one of them: one by one, as it did
+            return {name: get_or_create_source(session, name=name) for name in wanted}
+    return found | {source.name: source for source in missing}
+
+
 def find_duplicate(session: Session, *, article: NewArticle, source_id: int) -> Article | None:
     """The stored article that `article` repeats: same URL, or same text from the same source."""
     if article.url is not None:
@@ -108,12 +126,7 @@ def add_articles(session: Session, *, articles: Sequence[NewArticle]) -> list[tu
     """Store each of `articles` unless it is stored already or repeats one before it; the row of
     each, in order, and whether it is new. Looks up sources and duplicates once for the batch
     and inserts the new rows together, as `add_article` one by one would store them."""
-    # Sources in one order, so that concurrent batches wait for each other, never in a circle
-    # (a PostgreSQL deadlock).
-    sources = {
-        name: get_or_create_source(session, name=name)
-        for name in sorted({article.source for article in articles})
-    }
+    sources = get_or_create_sources(session, names=(article.source for article in articles))
     by_url, by_text = _stored_keys(session, articles, sources)
     results: list[tuple[Article, bool]] = []
     new: list[tuple[Article, NewArticle]] = []
