@@ -58,8 +58,9 @@ def extract(
     keys: dict[str, str] = {}  # names repeat: key each spelling once per text
     for sentence in sentences:
         words = list(_WORD.finditer(text, sentence.start, sentence.end))
-        folded = [_fold_word(word.group()) for word in words]
-        found = tuple(_mentions(words, keys, folded))
+        tokens = [word.group() for word in words]
+        folded = [_fold_word(token) for token in tokens]
+        found = tuple(_mentions(words, tokens, folded, keys))
         sentence_terms = _content(folded)
         mentions.extend(found)
         terms.extend(sentence_terms)
@@ -154,18 +155,18 @@ def _is_statement(sentence: str) -> bool:
 
 
 def _mentions(
-    words: Sequence[re.Match[str]], keys: dict[str, str], folded: list[str] | None = None
+    words: Sequence[re.Match[str]], tokens: list[str], folded: list[str], keys: dict[str, str]
 ) -> Iterator[Mention]:
-    for position, word in enumerate(words):
-        token = word.group()
+    for position, token in enumerate(tokens):
         if not token[0].isupper():
             continue
-        verdict = _name_by_spelling(token, folded[position] if folded else fold(token))
+        verdict = _name_by_spelling(token, folded[position])
         if verdict is None:
-            context = [w.group() for w in words[max(0, position - 2) : position]]
-            verdict = _name_in_context(context)
+            two_before = tokens[position - 2] if position >= 2 else ""
+            verdict = _name_after(two_before, tokens[position - 1] if position else "")
         if verdict:
             key = keys.get(token) or keys.setdefault(token, name_key(token))
+            word = words[position]
             yield Mention(word.start(), word.end(), token, key)
 
 
@@ -185,16 +186,17 @@ def _name_by_spelling(token: str, folded: str) -> bool | None:
     return None
 
 
-def _name_in_context(context: list[str]) -> bool:
-    """Whether a capitalised word after `context` (up to two words) is a name, not a noun."""
-    previous = context[-1] if context else ""
+@lru_cache(maxsize=1 << 16)
+def _name_after(two_before: str, previous: str) -> bool:
+    """Whether a capitalised word after these two words ("" where the sentence begins) is a
+    name, not a common noun."""
     if NUMBER.fullmatch(previous) or previous.lower() in lx.NUMBER_WORDS:
         return False  # what a number counts ("144 Menschen", "drei Minister") is no name
     # German capitalises every noun: after a determiner, or a determiner and a lower-case
     # adjective ("der russische Verteidigungsminister"), a capitalised word is a common noun.
     if previous.lower() in lx.DETERMINERS:
         return False
-    return not (len(context) == 2 and context[0].lower() in lx.DETERMINERS and previous.islower())
+    return not (two_before.lower() in lx.DETERMINERS and previous.islower())
 
 
 def _negated(folded: str, folded_words: list[str]) -> bool:
