@@ -126,6 +126,8 @@ def add_articles(session: Session, *, articles: Sequence[NewArticle]) -> list[tu
     """Store each of `articles` unless it is stored already or repeats one before it; the row of
     each, in order, and whether it is new. Looks up sources and duplicates once for the batch
     and inserts the new rows together, as `add_article` one by one would store them."""
+    if not articles:
+        return []
     sources = get_or_create_sources(session, names=(article.source for article in articles))
     by_url, by_text = _stored_keys(session, articles, sources)
     results: list[tuple[Article, bool]] = []
