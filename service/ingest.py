@@ -269,11 +269,11 @@ def store_batch(
     def store(session: Session) -> list[ItemResult]:
         articles = [item for item in prepared if isinstance(item, NewArticle)]
         repository.lock_for_insert(session, articles=articles)
-        # Sources in one order too, so that concurrent batches wait for each other, never in
-        # a circle (a PostgreSQL deadlock).
-        for name in sorted({article.source for article in articles}):
-            repository.get_or_create_source(session, name=name)
-        return [_store_prepared(session, index, item) for index, item in enumerate(prepared)]
+        stored = iter(repository.add_articles(session, articles=articles))
+        return [
+            item if isinstance(item, ItemResult) else _stored_result(index, *next(stored))
+            for index, item in enumerate(prepared)
+        ]
 
     return write_transaction(engine, store)
 
@@ -307,10 +307,7 @@ def store_one(
     return write_transaction(engine, store)
 
 
-def _store_prepared(session: Session, index: int, item: NewArticle | ItemResult) -> ItemResult:
-    if isinstance(item, ItemResult):
-        return item
-    row, created = repository.add_article(session, article=item)
+def _stored_result(index: int, row: Article, created: bool) -> ItemResult:
     return ItemResult(index, "created" if created else "existing", article_id=row.id)
 
 

@@ -9,7 +9,7 @@ negation and attribution.
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from functools import lru_cache
 
 from service.analysis import lexicon as lx
 from service.analysis.dates import find_dates
@@ -22,7 +22,8 @@ from service.analysis.records import Claim, DateRef, Mention, Sentence
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _DIGIT = re.compile(r"\d")
 _QUOTES = re.compile(r"[„“”\"»«‚‘’]")
-_ORGANISATIONS = frozenset(
+# Endings that make a word an institution ("verteidigungsministerium"): str.endswith takes them.
+_ORGANISATIONS = tuple(
     "ministerium ministry verteidigungsministerium regierung government kreml kremlin polizei "
     "police armee army behorde behorden luftwaffe".split()
 )
@@ -32,6 +33,10 @@ _OPINION = re.compile(
     r"|wrongly|shameful|disgraceful)\b"
 )
 _ATTRIBUTION_CUES = tuple(fold(cue) for cue in lx.ATTRIBUTIONS)
+# Whether any cue stands as a word, in one scan; most sentences have none.
+_ANY_ATTRIBUTION_CUE = re.compile(
+    " (?:" + "|".join(re.escape(cue) for cue in _ATTRIBUTION_CUES) + ")[ ,]"
+)
 _DENIALS = tuple(fold(denial) for denial in lx.DENIALS)
 MIN_WORDS = 4
 # Shorter sentences are claims only when they carry a number or a date ("He was 48.").
@@ -53,15 +58,22 @@ def extract(
     keys: dict[str, str] = {}  # names repeat: key each spelling once per text
     for sentence in sentences:
         words = list(_WORD.finditer(text, sentence.start, sentence.end))
-        folded = [fold(word.group()) for word in words]
-        found = tuple(_mentions(words, keys, folded))
+        tokens = [word.group() for word in words]
+        folded = [_fold_word(token) for token in tokens]
+        found = tuple(_mentions(words, tokens, folded, keys))
         sentence_terms = _content(folded)
         mentions.extend(found)
         terms.extend(sentence_terms)
-        claim = _claim(text, sentence, words, folded, found, len(claims))
+        claim = _claim(text, sentence, words, folded, found, len(claims), sentence_terms)
         if claim is not None:
-            claims.append(replace(claim, stems=stem_ids(sentence_terms)))
+            claims.append(claim)
     return tuple(claims), tuple(mentions), tuple(terms)
+
+
+# Words recur across sentences and articles; these per-word steps are pure functions of the
+# word, so they are memoised (bounded; results identical with or without the cache).
+_WORD_MEMO = lru_cache(maxsize=1 << 16)
+_fold_word = _WORD_MEMO(fold)
 
 
 # Stems are hashed into this many ids: columns of the similarity matrices, no vocabulary.
@@ -70,7 +82,12 @@ STEM_SPACE = 1 << 20
 
 def stem_ids(terms: Iterable[str]) -> tuple[int, ...]:
     """Hashed stems of content words: inflections share one ("Drohnen", "Drohne")."""
-    return tuple(sorted({zlib.crc32(_word_stem(term).encode()) % STEM_SPACE for term in terms}))
+    return tuple(sorted({_stem_id(term) for term in terms}))
+
+
+@_WORD_MEMO
+def _stem_id(word: str) -> int:
+    return zlib.crc32(_word_stem(word).encode()) % STEM_SPACE
 
 
 def _word_stem(word: str) -> str:
@@ -95,6 +112,7 @@ def _claim(
     folded_words: list[str],
     mentions: tuple[Mention, ...],
     index: int,
+    terms: list[str],
 ) -> Claim | None:
     if len(words) < MIN_WORDS_WITH_FIGURES or not _is_statement(sentence.text):
         return None
@@ -119,6 +137,7 @@ def _claim(
         negated=_negated(folded, folded_words),
         attribution=attribution,
         quoted=quoted,
+        stems=stem_ids(terms),
     )
 
 
@@ -136,20 +155,25 @@ def _is_statement(sentence: str) -> bool:
 
 
 def _mentions(
-    words: Sequence[re.Match[str]], keys: dict[str, str], folded: list[str] | None = None
+    words: Sequence[re.Match[str]], tokens: list[str], folded: list[str], keys: dict[str, str]
 ) -> Iterator[Mention]:
-    for position, word in enumerate(words):
-        token = word.group()
+    for position, token in enumerate(tokens):
         if not token[0].isupper():
             continue
-        context = [w.group() for w in words[max(0, position - 2) : position]]
-        if _looks_like_name(token, context, folded[position] if folded else fold(token)):
+        verdict = _name_by_spelling(token, folded[position])
+        if verdict is None:
+            two_before = tokens[position - 2] if position >= 2 else ""
+            verdict = _name_after(two_before, tokens[position - 1] if position else "")
+        if verdict:
             key = keys.get(token) or keys.setdefault(token, name_key(token))
+            word = words[position]
             yield Mention(word.start(), word.end(), token, key)
 
 
-def _looks_like_name(token: str, context: list[str], folded: str) -> bool:
-    """Capitalised, not a function word, month or weekday, and not a German common noun."""
+@_WORD_MEMO
+def _name_by_spelling(token: str, folded: str) -> bool | None:
+    """Whether the word alone says it is a name: capitalised, not a function word, month or
+    weekday, not a German common noun by its ending. None when its context decides."""
     if not token[0].isupper() or token in lx.NOT_NAMES or _DIGIT.search(token):
         return False
     lowered = token.lower()
@@ -159,14 +183,20 @@ def _looks_like_name(token: str, context: list[str], folded: str) -> bool:
         return len(token) <= 5  # acronyms (AFP, NATO, IS), but not shouted headlines
     if lowered.endswith(lx.NOUN_SUFFIXES):
         return False
-    previous = context[-1] if context else ""
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_after(two_before: str, previous: str) -> bool:
+    """Whether a capitalised word after these two words ("" where the sentence begins) is a
+    name, not a common noun."""
     if NUMBER.fullmatch(previous) or previous.lower() in lx.NUMBER_WORDS:
         return False  # what a number counts ("144 Menschen", "drei Minister") is no name
     # German capitalises every noun: after a determiner, or a determiner and a lower-case
     # adjective ("der russische Verteidigungsminister"), a capitalised word is a common noun.
     if previous.lower() in lx.DETERMINERS:
         return False
-    return not (len(context) == 2 and context[0].lower() in lx.DETERMINERS and previous.islower())
+    return not (two_before.lower() in lx.DETERMINERS and previous.islower())
 
 
 def _negated(folded: str, folded_words: list[str]) -> bool:
@@ -177,18 +207,18 @@ def _attribution(folded: str, mentions: tuple[Mention, ...]) -> str | None:
     """Who the sentence attributes its statement to: an institution (with its qualifier, so
     that "das russische Ministerium" and "das französische Ministerium" are two speakers), or
     the name nearest the attribution verb; None when it attributes nothing."""
-    cues = [cue for cue in _ATTRIBUTION_CUES if f" {cue} " in folded or f" {cue}," in folded]
-    if not cues:
+    if not _ANY_ATTRIBUTION_CUE.search(folded):
         return None
     outside_quotes = _QUOTES.split(folded)[::2]
     for part in outside_quotes:
         words = [word.strip(".,;:()") for word in part.split()]
         for position, word in enumerate(words):
-            if any(word.endswith(org) for org in _ORGANISATIONS):
+            if word.endswith(_ORGANISATIONS):
                 before = words[position - 1] if position else ""
                 qualifier = _qualifier(before)
                 return f"{qualifier} {word}".strip()
-    cue_at = folded.find(cues[0])
+    first_cue = next(c for c in _ATTRIBUTION_CUES if f" {c} " in folded or f" {c}," in folded)
+    cue_at = folded.find(first_cue)
     speakers = [m for m in mentions if abs(_offset_in(folded, m) - cue_at) < 40]
     return speakers[0].key if speakers else None
 

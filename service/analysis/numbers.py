@@ -30,12 +30,20 @@ def find_quantities(
     words: Sequence[re.Match[str]],
     dates: tuple[DateRef, ...],
 ) -> Iterator[Quantity]:
+    has_digits = _DIGIT.search(text, start, end) is not None
+    number_words = [
+        (index, value)
+        for index, word in enumerate(words)
+        if (value := lx.NUMBER_WORDS.get(word.group().lower())) is not None
+    ]
+    if not has_digits and not number_words:
+        return  # most sentences: nothing to count
     taken = [(date.start, date.end) for date in dates]
     taken += [m.span() for m in _TIME.finditer(text, start, end)]
     folded = f" {fold(text[start:end])} "
     starts = [w.start() for w in words]
     found: list[Quantity] = []
-    for match in NUMBER.finditer(text, start, end) if _DIGIT.search(text, start, end) else ():
+    for match in NUMBER.finditer(text, start, end) if has_digits else ():
         if any(a <= match.start() < b for a, b in taken):
             continue
         after = words[bisect_left(starts, match.end()) :][:4]
@@ -47,12 +55,11 @@ def find_quantities(
         found.append(
             Quantity(match.start(), match.end(), match.group(), value, unit, _approximate(before))
         )
-    for index, word in enumerate(words):
-        value = lx.NUMBER_WORDS.get(word.group().lower())
-        if value is not None:
-            unit = _unit(words[index + 1 : index + 5], (), folded, percent=False, previous=found)
-            if unit:
-                found.append(Quantity(word.start(), word.end(), word.group(), float(value), unit))
+    for index, value in number_words:
+        unit = _unit(words[index + 1 : index + 5], (), folded, percent=False, previous=found)
+        if unit:
+            word = words[index]
+            found.append(Quantity(word.start(), word.end(), word.group(), float(value), unit))
     yield from sorted(found, key=lambda q: q.start)
 
 

@@ -27,7 +27,8 @@ def story_features(
     words = tuple((term, round((1 + log(n)) / norm, 4)) for term, n in top)
     numbers = {q.value for claim in claims for q in claim.quantities}
     numbers |= {float(d.year) for claim in claims for d in claim.dates if d.year}
-    shingles = {zlib.crc32(" ".join(terms[i : i + 3]).encode()) for i in range(len(terms) - 2)}
+    trigrams = zip(terms, terms[1:], terms[2:], strict=False)  # each run of three words
+    shingles = {zlib.crc32(f"{a} {b} {c}".encode()) for a, b, c in trigrams}
     stems = tuple(sorted({name_stem(name) for name in names}))
     sketch = tuple(sorted(shingles)[:SKETCH_SIZE])
     return StoryFeatures(stems, words, tuple(sorted(numbers)), sketch)

@@ -44,6 +44,24 @@ def get_or_create_source(session: Session, *, name: str) -> Source:
     return source
 
 
+def get_or_create_sources(session: Session, *, names: Iterable[str]) -> dict[str, Source]:
+    """The sources called `names` by name, the missing ones created in name order (so that
+    concurrent batches wait for each other, never in a circle: a PostgreSQL deadlock)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    query = select(Source).where(col(Source.name).in_(wanted))
+    found = {source.name: source for source in session.exec(query).all()}
+    missing = [Source(name=name) for name in wanted if name not in found]
+    if missing:
+        try:
+            with session.begin_nested():
+                session.add_all(missing)
+        except IntegrityError:  # another writer created one of them: one by one, as it did
+            return {name: get_or_create_source(session, name=name) for name in wanted}
+    return found | {source.name: source for source in missing}
+
+
 def find_duplicate(session: Session, *, article: NewArticle, source_id: int) -> Article | None:
     """The stored article that `article` repeats: same URL, or same text from the same source."""
     if article.url is not None:
@@ -88,15 +106,7 @@ def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool
     existing = find_duplicate(session, article=article, source_id=source.id)
     if existing is not None:
         return existing, False
-    row = Article(
-        source_id=source.id,
-        title=article.title,
-        text=article.text,
-        url=article.url,
-        language=article.language,
-        published_at=article.published_at,
-        content_hash=article.content_hash,
-    )
+    row = _article_row(article, source.id)
     try:
         with session.begin_nested():
             session.add(row)
@@ -110,6 +120,81 @@ def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool
             raise
         return existing, False
     return row, True
+
+
+def add_articles(session: Session, *, articles: Sequence[NewArticle]) -> list[tuple[Article, bool]]:
+    """Store each of `articles` unless it is stored already or repeats one before it; the row of
+    each, in order, and whether it is new. Looks up sources and duplicates once for the batch
+    and inserts the new rows together, as `add_article` one by one would store them."""
+    if not articles:
+        return []
+    sources = get_or_create_sources(session, names=(article.source for article in articles))
+    by_url, by_text = _stored_keys(session, articles, sources)
+    results: list[tuple[Article, bool]] = []
+    new: list[tuple[Article, NewArticle]] = []
+    for article in articles:
+        source_id = sources[article.source].id
+        assert source_id is not None
+        existing = by_url.get(article.url) or by_text.get((source_id, article.content_hash))
+        if existing is not None:
+            results.append((existing, False))
+            continue
+        row = _article_row(article, source_id)
+        new.append((row, article))
+        if article.url is not None:
+            by_url[article.url] = row
+        by_text[(source_id, article.content_hash)] = row
+        results.append((row, True))
+    if not _insert_together(session, new):
+        # Another writer stored one of them after our look-up: one by one, each recovers.
+        return [add_article(session, article=article) for article in articles]
+    return results
+
+
+def _stored_keys(
+    session: Session, articles: Sequence[NewArticle], sources: dict[str, Source]
+) -> tuple[dict[str | None, Article], dict[tuple[int, str], Article]]:
+    """The stored articles that `articles` could repeat: by URL, and by (source id, hash)."""
+    urls = {article.url for article in articles if article.url is not None}
+    by_url: dict[str | None, Article] = {}
+    if urls:
+        rows = session.exec(select(Article).where(col(Article.url).in_(urls))).all()
+        by_url = {row.url: row for row in rows}
+    same_text = select(Article).where(
+        col(Article.source_id).in_({source.id for source in sources.values()}),
+        col(Article.content_hash).in_({article.content_hash for article in articles}),
+    )
+    by_text = {(row.source_id, row.content_hash): row for row in session.exec(same_text).all()}
+    return by_url, by_text
+
+
+def _insert_together(session: Session, new: list[tuple[Article, NewArticle]]) -> bool:
+    """Insert the new rows with their analyses in one flush; False (and nothing inserted) when
+    one of them hits a unique key."""
+    if not new:
+        return True
+    try:
+        with session.begin_nested():
+            session.add_all([row for row, _ in new])
+            session.flush()
+            for row, article in new:
+                assert row.id is not None
+                session.add(analysis_row(row.id, article.analysis))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _article_row(article: NewArticle, source_id: int) -> Article:
+    return Article(
+        source_id=source_id,
+        title=article.title,
+        text=article.text,
+        url=article.url,
+        language=article.language,
+        published_at=article.published_at,
+        content_hash=article.content_hash,
+    )
 
 
 def analysis_row(article_id: int, analysis: Analysis) -> ArticleAnalysis:

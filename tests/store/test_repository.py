@@ -48,6 +48,57 @@ def test_losing_a_race_returns_the_winners_row(engine: Engine) -> None:
         assert repository.count_articles(session) == 1
 
 
+def test_add_articles_stores_a_batch_as_one_by_one_would(engine: Engine) -> None:
+    stored = new_article("a.example", TEXT, url="https://a.example/1")
+    with session_scope(engine, write=True) as session:
+        before, _ = repository.add_article(session, article=stored)
+        session.commit()
+    other = "Die Polizei meldete am Dienstag 3 Festnahmen in Köln."
+    batch = [
+        NewArticle(**{**_fields(stored), "text": "x", "content_hash": "x"}),  # stored URL
+        NewArticle(**{**_fields(stored), "url": None}),  # stored text, same source
+        new_article("b.example", TEXT),  # same text, another source: new
+        new_article("a.example", other, url="https://a.example/2"),  # new
+        new_article("a.example", "y", url="https://a.example/2"),  # repeats the one before
+        new_article("a.example", other),  # repeats its text
+    ]
+    with session_scope(engine, write=True) as session:
+        results = repository.add_articles(session, articles=batch)
+        session.commit()
+        ids = [row.id for row, _ in results]
+
+    assert [created for _, created in results] == [False, False, True, True, False, False]
+    assert ids[:2] == [before.id, before.id]
+    assert ids[4] == ids[5] == ids[3] != ids[2]
+    with session_scope(engine) as session:
+        assert repository.count_articles(session) == 3
+
+
+def test_add_articles_losing_a_race_returns_the_winners_rows(engine: Engine) -> None:
+    """The batch sees no duplicate, its insert hits the unique key: one by one, each recovers."""
+    article = new_article("a.example", TEXT)
+    with session_scope(engine, write=True) as session:
+        winner, _ = repository.add_article(session, article=article)
+        session.commit()
+
+    original = repository._stored_keys
+    repository._stored_keys = lambda session, articles, sources: ({}, {})  # type: ignore[assignment]
+    try:
+        with session_scope(engine, write=True) as session:
+            results = repository.add_articles(
+                session, articles=[new_article("b.example", TEXT), article]
+            )
+            session.commit()
+            outcome = [(row.id, created) for row, created in results]
+    finally:
+        repository._stored_keys = original  # type: ignore[assignment]
+
+    assert outcome[1] == (winner.id, False)
+    assert outcome[0][1] is True
+    with session_scope(engine) as session:
+        assert repository.count_articles(session) == 2
+
+
 def _blind_once(original):  # type: ignore[no-untyped-def]
     calls = {"n": 0}
 

@@ -1,5 +1,8 @@
 """Date order, quotation marks, number formats, translated names, fragments and residue."""
 
+import re
+
+from service.analysis.flags import residue
 from tests.analysis.flags.conftest import FlagRun, kinds
 
 
@@ -105,3 +108,38 @@ def test_ordinary_prose_that_once_looked_like_artifacts(flags: FlagRun) -> None:
     )
     assert flags(german) == []
     assert flags(english, "en") == []
+
+
+RESIDUE_SAMPLES = (
+    "00:00",
+    "Diese Audioversion wurde künstlich generiert.",
+    "Listen to this article",
+    "Abonnieren Sie unseren Newsletter",
+    "Ich möchte den Newsletter per E-Mail erhalten",
+    "Sign up for our daily newsletter",
+    "Mehr zum Thema: Neue Sanktionen",
+    "Mehr zum Thema Sanktionen sagte er nichts.",
+    "Foto: dpa",
+    "Finden Sie alle wichtigen Informationen hier",
+    "Anzeige",
+    "Artikel anhören",
+    "Jetzt registrieren und weiterlesen",
+    "Reservisten sollen sich registrieren lassen, sagte der Minister am Montag in Berlin.",
+    "Moscow did not listen, the minister said.",
+    "Der Stadtrat beschloss am Montag 12 neue Radwege.",
+)
+
+
+def test_residue_prefilter_keeps_the_first_matching_kind() -> None:
+    """kind_of skips lines no pattern can match; what it finds is what one search per pattern,
+    in order, finds."""
+    for line in RESIDUE_SAMPLES:
+        folded = line.casefold().strip()
+        short = len(folded.split()) <= residue.SHORT_LINE_WORDS
+        patterns = residue.KINDS + (residue.SHORT_LINE_KINDS if short else ())
+        expected = next((kind for kind, p in patterns if re.search(p, folded)), None)
+        assert residue.kind_of(line) == expected, line
+
+
+def test_alternatives_split_at_the_top_level_only() -> None:
+    assert residue._alternatives(r"^a[|(]b|c(d|e)\|f|[]|]x") == ["^a[|(]b", r"c(d|e)\|f", "[]|]x"]
