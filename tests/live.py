@@ -27,14 +27,18 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(database_url: str, log: Path, *, workers: int = 2) -> Iterator[LiveServer]:
-    """`crosscheck serve` on an already migrated database, ready when this yields."""
+def live_server(
+    database_url: str, log: Path, *, workers: int = 2, settings: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """`crosscheck serve` on an already migrated database, ready when this yields; `settings`
+    are further CROSSCHECK_* variables."""
     port = free_port()
     env = {
         **os.environ,
         "CROSSCHECK_DATABASE_URL": database_url,
         "CROSSCHECK_PORT": str(port),
         "CROSSCHECK_LOG_LEVEL": "warning",
+        **(settings or {}),
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [sys.executable, "-m", "service", "serve", "--no-migrate", "--workers", str(workers)]

@@ -72,7 +72,7 @@ def extract(
 
 # Words recur across sentences and articles; these per-word steps are pure functions of the
 # word, so they are memoised (bounded; results identical with or without the cache).
-_WORD_MEMO = lru_cache(maxsize=1 << 16)
+_WORD_MEMO = lru_cache(maxsize=1 << 15)
 _fold_word = _WORD_MEMO(fold)
 
 
@@ -186,7 +186,7 @@ def _name_by_spelling(token: str, folded: str) -> bool | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # pairs of words are many; only the frequent ones pay
 def _name_after(two_before: str, previous: str) -> bool:
     """Whether a capitalised word after these two words ("" where the sentence begins) is a
     name, not a common noun."""
