@@ -80,10 +80,10 @@ class Settings(BaseSettings):
         description="`/score` requests one worker process runs at once; 429 above.",
     )
     max_concurrent_writes: int = Field(
-        default=8,
+        default=32,
         ge=1,
         description="`POST /articles` and `/articles/batch` requests one worker process runs at "
-        "once; 429 above.",
+        "once; 429 above. With `max_concurrent_scores`, at most the worker's 40 threads.",
     )
     score_time_budget_seconds: float = Field(
         default=10.0,

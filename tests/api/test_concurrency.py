@@ -27,7 +27,7 @@ def database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # These tests are about the database: every writer gets a slot, none is shed with a 429.
     log = tmp_path_factory.mktemp("log") / "server.log"
-    with live_server(database, log, settings={"CROSSCHECK_MAX_CONCURRENT_WRITES": "16"}) as server:
+    with live_server(database, log, settings={"CROSSCHECK_MAX_CONCURRENT_WRITES": "64"}) as server:
         yield server
 
 
