@@ -1,4 +1,4 @@
-"""The soak run: `python -m bench.soak [--duration 600] [--rate 50] [--mix score=70,ingest=30]`.
+"""The soak run: `python -m bench.soak [--duration 600] [--rate 50] [--mix score=10,ingest=90]`.
 
 Starts `crosscheck serve` with 2 workers on a SQLite copy of a generated corpus and drives it
 open-loop: requests leave at a fixed rate whatever the server answers, so a slow server meets
@@ -123,7 +123,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=600, help="seconds of load")
     parser.add_argument("--rate", type=float, default=50, help="requests per second, offered")
     parser.add_argument(
-        "--mix", default="score=70,ingest=30", help="shares of POST /score and POST /articles"
+        "--mix",
+        default="score=10,ingest=90",
+        help="shares of POST /score and POST /articles (an aggregator stores every article it "
+        "receives and scores some)",
     )
     parser.add_argument("--articles", type=int, default=2000, help="articles in the corpus")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
