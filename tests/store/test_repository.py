@@ -1,9 +1,11 @@
 """The repository's idempotency, including a writer that loses a race to another."""
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, false
 
 from service.store import repository
 from service.store.db import session_scope
+from service.store.models import Source
 from service.store.repository import NewArticle
 from tests.factories import new_article
 
@@ -97,6 +99,39 @@ def test_add_articles_losing_a_race_returns_the_winners_rows(engine: Engine) -> 
     assert outcome[0][1] is True
     with session_scope(engine) as session:
         assert repository.count_articles(session) == 2
+
+
+def test_sources_created_by_another_writer_meanwhile_are_taken_as_theirs(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's look-up misses a source another writer created in between: the insert hits
+    the unique name, and each source is then found or created one by one."""
+    with session_scope(engine, write=True) as session:
+        theirs = repository.get_or_create_source(session, name="b.example")
+        session.commit()
+    original = repository.select
+    blind = {"first": True}
+
+    def select_missing_the_first_time(*entities):  # type: ignore[no-untyped-def]
+        query = original(*entities)
+        if blind["first"] and entities == (Source,):
+            blind["first"] = False
+            return query.where(false())
+        return query
+
+    monkeypatch.setattr(repository, "select", select_missing_the_first_time)
+    with session_scope(engine, write=True) as session:
+        sources = repository.get_or_create_sources(session, names=["a.example", "b.example"])
+        session.commit()
+
+    assert not blind["first"]
+    assert sources["b.example"].id == theirs.id
+    assert sources["a.example"].id not in (None, theirs.id)
+    with session_scope(engine) as session:
+        assert repository.source_ratings(session, names=["a.example", "b.example"]).keys() == {
+            "a.example",
+            "b.example",
+        }
 
 
 def _blind_once(original):  # type: ignore[no-untyped-def]
