@@ -58,9 +58,8 @@ def collect_checks(
 ) -> list[Check]:
     """Every stored claim that independent voices took a side on, with their votes."""
     checks: list[Check] = []
-    cache = PeerCache.of_size(
-        settings.analysis_cache_size
-    )  # a story's articles are one another's peers
+    # A story's articles are one another's peers: each is read and decoded once.
+    cache = PeerCache.of_size(settings.analysis_cache_size)
     after = 0
     while ids := repository.article_ids(session, after_id=after, limit=_PAGE, outdated_only=False):
         for article in repository.load_peers(session, article_ids=ids):
