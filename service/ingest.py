@@ -34,7 +34,7 @@ from service.settings import Settings
 from service.store import repository
 from service.store.db import session_scope, write_transaction
 from service.store.models import Article
-from service.store.repository import NewArticle
+from service.store.repository import EncodedAnalysis, NewArticle
 
 MAX_URL_CHARS = 2048  # the width of the stored column
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -227,7 +227,7 @@ def prepare(
         source=source,
         text=text,
         content_hash=content_hash(text),
-        analysis=analysis,
+        analysis=EncodedAnalysis.of(analysis),
         title=title or None,
         url=url,
         language=language,

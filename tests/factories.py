@@ -5,7 +5,7 @@ from typing import Any
 
 from service.analysis.normalize import content_hash
 from service.analysis.pipeline import analyze
-from service.store.repository import NewArticle
+from service.store.repository import EncodedAnalysis, NewArticle
 
 
 def new_article(source: str, text: str, language: str = "de", **fields: Any) -> NewArticle:
@@ -14,7 +14,7 @@ def new_article(source: str, text: str, language: str = "de", **fields: Any) -> 
         source=source,
         text=text,
         content_hash=content_hash(text),
-        analysis=analyze(text, language),
+        analysis=EncodedAnalysis.of(analyze(text, language)),
         language=language,
         **fields,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import Table, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -17,13 +17,26 @@ from service.store.models import Article, ArticleAnalysis, Source
 
 
 @dataclass(frozen=True, slots=True)
+class EncodedAnalysis:
+    """An analysis as the store keeps it, encoded before the write transaction begins: the
+    write lock is held for the inserts only, not for turning claims into JSON."""
+
+    data: dict[str, Any]
+    features: dict[str, Any]
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> "EncodedAnalysis":
+        return cls(dump_analysis(analysis), dump_features(analysis.features))
+
+
+@dataclass(frozen=True, slots=True)
 class NewArticle:
     """An article ready to store: validated, normalised, with its source named."""
 
     source: str
     text: str
     content_hash: str
-    analysis: Analysis
+    analysis: EncodedAnalysis
     title: str | None = None
     url: str | None = None
     language: str | None = None
@@ -109,10 +122,7 @@ def add_article(session: Session, *, article: NewArticle) -> tuple[Article, bool
     row = _article_row(article, source.id)
     try:
         with session.begin_nested():
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            session.add(analysis_row(row.id, article.analysis))
+            _insert(session, [(row, article)])
     except IntegrityError:
         # Another writer stored the same article between our look-up and our insert.
         existing = find_duplicate(session, article=article, source_id=source.id)
@@ -145,7 +155,10 @@ def add_articles(session: Session, *, articles: Sequence[NewArticle]) -> list[tu
             by_url[article.url] = row
         by_text[(source_id, article.content_hash)] = row
         results.append((row, True))
-    if not _insert_together(session, new):
+    try:
+        with session.begin_nested():
+            _insert(session, new)
+    except IntegrityError:
         # Another writer stored one of them after our look-up: one by one, each recovers.
         return [add_article(session, article=article) for article in articles]
     return results
@@ -168,21 +181,32 @@ def _stored_keys(
     return by_url, by_text
 
 
-def _insert_together(session: Session, new: list[tuple[Article, NewArticle]]) -> bool:
-    """Insert the new rows with their analyses in one flush; False (and nothing inserted) when
-    one of them hits a unique key."""
+_ARTICLES: Table = Article.__table__  # type: ignore[attr-defined]
+_ANALYSES: Table = ArticleAnalysis.__table__  # type: ignore[attr-defined]
+
+
+def _insert(session: Session, new: Sequence[tuple[Article, NewArticle]]) -> None:
+    """Insert the new rows and their analyses, giving each row its id. Core statements, not the
+    ORM's unit of work: this runs under the write lock, and the rows need no tracking."""
     if not new:
-        return True
-    try:
-        with session.begin_nested():
-            session.add_all([row for row, _ in new])
-            session.flush()
-            for row, article in new:
-                assert row.id is not None
-                session.add(analysis_row(row.id, article.analysis))
-    except IntegrityError:
-        return False
-    return True
+        return
+    connection = session.connection()
+    columns = [_columns(row) for row, _ in new]
+    inserted = connection.execute(
+        insert(_ARTICLES).returning(_ARTICLES.c.id, sort_by_parameter_order=True), columns
+    )
+    for (row, _), article_id in zip(new, inserted.scalars(), strict=True):
+        row.id = article_id
+    analyses = [
+        {
+            "article_id": row.id,
+            "version": ANALYSIS_VERSION,
+            "data": article.analysis.data,
+            "features": article.analysis.features,
+        }
+        for row, article in new
+    ]
+    connection.execute(insert(_ANALYSES), analyses)
 
 
 def _article_row(article: NewArticle, source_id: int) -> Article:
@@ -195,6 +219,10 @@ def _article_row(article: NewArticle, source_id: int) -> Article:
         published_at=article.published_at,
         content_hash=article.content_hash,
     )
+
+
+def _columns(row: Article) -> dict[str, Any]:
+    return row.model_dump(exclude={"id"})
 
 
 def analysis_row(article_id: int, analysis: Analysis) -> ArticleAnalysis:
