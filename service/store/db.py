@@ -1,11 +1,14 @@
 """Engine and sessions: one engine per process, built from the settings."""
 
+import fcntl
 import logging
 import os
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
 
+from service.errors import DatabaseUnavailable
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,71 @@ def ensure_sqlite_folder(database_url: str) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+class WriterTurns:
+    """The writers of one SQLite file take turns: one thread of a process at a time, and one
+    process at a time, queued by the kernel on a lock file beside the database (flock).
+
+    Left to SQLite, every waiting writer polls the lock with sleeps that grow to 100 ms, while
+    the writers of the process that holds it take it again the moment their commits end: under
+    steady writes one worker's writers starved the other's for seconds (503 and 429 in the
+    soak). Waiting here, a writer is woken as soon as the lock is free. SQLite's busy timeout
+    still applies to writers that do not take turns (a sqlite3 shell)."""
+
+    def __init__(self, lock_file: Path | None, timeout: float) -> None:
+        self.lock_file, self.timeout = lock_file, timeout
+        self._thread_turn = threading.Lock()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._thread_turn.acquire(timeout=self.timeout):
+            # Writers queued longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload.
+            raise DatabaseUnavailable(
+                "the database is busy; try again shortly", details={"reason": "busy"}
+            )
+        try:
+            with self._process_turn():
+                yield
+        finally:
+            self._thread_turn.release()
+
+    @contextmanager
+    def _process_turn(self) -> Iterator[None]:
+        # Opened for each turn: a descriptor inherited across fork would share its lock.
+        try:
+            descriptor = (
+                os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600) if self.lock_file else None
+            )
+        except OSError as exc:
+            log.warning("cannot open the writers' lock file", extra={"error": str(exc)})
+            descriptor = None
+        if descriptor is None:  # in memory, or a folder we cannot write: SQLite's handler alone
+            yield
+            return
+        try:
+            # Waits at most as long as another process's turn: its transaction, or SQLite's
+            # busy timeout when something else holds the database.
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # and with it the lock
+
+
+_TURNS: "weakref.WeakKeyDictionary[Engine, WriterTurns]" = weakref.WeakKeyDictionary()
+
+
+def writer_turn(engine: Engine) -> AbstractContextManager[None]:
+    """The context in which a write transaction on `engine` may begin (a turn on SQLite)."""
+    turns = _TURNS.get(engine)
+    return turns.turn() if turns is not None else nullcontext()
+
+
+def _lock_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:" or parsed.query.get("uri"):
+        return None
+    return Path(f"{parsed.database}-writers")
+
+
 def _sqlite_engine(url: str, settings: Settings) -> Engine:
     try:
         ensure_sqlite_folder(url)
@@ -65,6 +134,7 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
         connect_args={"timeout": settings.db_timeout_seconds, "check_same_thread": False},
         hide_parameters=True,
     )
+    _TURNS[engine] = WriterTurns(_lock_file(url), settings.db_timeout_seconds)
     busy_ms = int(settings.db_timeout_seconds * 1000)
 
     @event.listens_for(engine, "connect")
@@ -119,7 +189,10 @@ def _current_identity(path: str) -> FileIdentity | None:
 @contextmanager
 def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session that rolls back whatever its user did not commit."""
-    with Session(engine, expire_on_commit=False) as session:
+    with (
+        writer_turn(engine) if write else nullcontext(),
+        Session(engine, expire_on_commit=False) as session,
+    ):
         if write:
             session.connection(execution_options=WRITE)
         try:
