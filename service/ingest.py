@@ -33,6 +33,7 @@ from service.language import detect_language
 from service.settings import Settings
 from service.store import repository
 from service.store.db import session_scope, write_transaction
+from service.store.group_commit import GroupCommit
 from service.store.models import Article
 from service.store.repository import EncodedAnalysis, NewArticle
 
@@ -295,16 +296,10 @@ def already_stored(engine: Engine, items: Sequence[Any]) -> dict[int, Article]:
 
 
 def store_one(
-    engine: Engine, item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
+    commits: GroupCommit, item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
 ) -> tuple[Article, bool]:
-    """Store one article, analysed before the write transaction; the row and whether new."""
-    article = prepare(item, settings, analysis)
-
-    def store(session: Session) -> tuple[Article, bool]:
-        repository.lock_for_insert(session, articles=[article])
-        return repository.add_article(session, article=article)
-
-    return write_transaction(engine, store)
+    """Store one article, analysed before it joins a write transaction; the row and whether new."""
+    return commits.store(prepare(item, settings, analysis))
 
 
 def _stored_result(index: int, row: Article, created: bool) -> ItemResult:

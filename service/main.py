@@ -19,6 +19,7 @@ from service.settings import Settings
 from service.store import migrate, repository
 from service.store.cache import PeerCache
 from service.store.db import create_db_engine, session_scope
+from service.store.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ def create_app(settings: Settings) -> FastAPI:
         engine = create_db_engine(settings)
         app.state.engine = engine
         app.state.fetcher = Fetcher(settings)
+        app.state.group_commit = GroupCommit(
+            engine, max_group=settings.max_batch_items, timeout=settings.db_timeout_seconds
+        )
         app.state.head_revision = migrate.head_revision()
         metrics.add_live_collector(StoredArticlesCollector(lambda: _count_articles(engine)))
         log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
@@ -53,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             app.state.fetcher.close()
+            app.state.group_commit.close()
             engine.dispose()
 
     app = FastAPI(

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service import ingest
@@ -21,6 +20,7 @@ from service.settings import Settings
 from service.store import repository, search
 from service.store.cache import NO_CACHE, LruCache, PeerCache
 from service.store.codec import load_analysis, load_features
+from service.store.group_commit import GroupCommit
 from service.store.repository import StoredCandidate
 
 Decoded = TypeVar("Decoded")
@@ -243,12 +243,12 @@ def _cached(
 
 
 def store_scored(
-    engine: Engine, request: ScoreRequest, scored: Scored, settings: Settings
+    commits: GroupCommit, request: ScoreRequest, scored: Scored, settings: Settings
 ) -> Scored:
     """Store the scored article (reusing its analysis where the texts agree)."""
     fields = request.model_dump(exclude={"store"}, exclude_none=True)
     item = ingest.ArticleCreate.model_validate({**fields, "source": request.source_name()})
-    article, created = ingest.store_one(engine, item, settings, scored.analysis)
+    article, created = ingest.store_one(commits, item, settings, scored.analysis)
     stored = ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)
     return replace(scored, stored=stored)
 

@@ -13,6 +13,7 @@ from service.errors import TooManyRequests
 from service.fetch import Fetcher
 from service.settings import Settings
 from service.store.db import session_scope
+from service.store.group_commit import GroupCommit
 
 
 def get_settings(request: Request) -> Settings:
@@ -25,6 +26,10 @@ def get_engine(request: Request) -> Engine:
 
 def get_fetcher(request: Request) -> Fetcher:
     return request.app.state.fetcher
+
+
+def get_group_commit(request: Request) -> GroupCommit:
+    return request.app.state.group_commit
 
 
 def read_session(request: Request) -> Iterator[Session]:
@@ -72,5 +77,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # For work that analyses before it writes: it opens its own short transactions.
 EngineDep = Annotated[Engine, Depends(get_engine)]
 FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
+# Storing one article: it is written with those other requests store at the same time.
+GroupCommitDep = Annotated[GroupCommit, Depends(get_group_commit)]
 ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session)]

@@ -12,6 +12,7 @@ from service import fetch, ingest
 from service.api.deps import (
     EngineDep,
     FetcherDep,
+    GroupCommitDep,
     ReadSession,
     SettingsDep,
     WriteSession,
@@ -55,6 +56,7 @@ def create_article(
     item: ArticleCreate,
     response: Response,
     engine: EngineDep,
+    commits: GroupCommitDep,
     session: ReadSession,
     settings: SettingsDep,
     fetcher: FetcherDep,
@@ -67,7 +69,7 @@ def create_article(
         response.status_code = status.HTTP_200_OK
         return _public(session, stored[0])
     item = fetch.fill_from_url(item, fetcher, min_chars=settings.fetch_min_text_chars)
-    article, created = ingest.store_one(engine, item, settings)
+    article, created = ingest.store_one(commits, item, settings)
     if not created:
         response.status_code = status.HTTP_200_OK
     return _public(session, article)

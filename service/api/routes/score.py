@@ -60,8 +60,8 @@ def score(
     with session_scope(engine) as session:
         scored = scoring.score_text(session, body, settings, deadline, request.app.state.peer_cache)
     if body.store:
-        # A write transaction of its own, after scoring: the write lock is held for the insert only.
-        scored = scoring.store_scored(engine, body, scored, settings)
+        # Stored after scoring, with what other requests store: the lock is held for inserts only.
+        scored = scoring.store_scored(request.app.state.group_commit, body, scored, settings)
     response = to_response(scored)
     if by_url:
         response.fetched = FetchedOut(

@@ -1,0 +1,134 @@
+"""Group commit: concurrent requests' articles written together, each answered for itself."""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.exc import StatementError
+
+from service.errors import DatabaseUnavailable
+from service.store import repository
+from service.store.db import session_scope
+from service.store.group_commit import GroupCommit
+from service.store.repository import EncodedAnalysis, NewArticle
+from tests.factories import new_article
+
+TEXT = "Der Stadtrat beschloss am Montag {} neue Radwege für die Innenstadt."
+
+
+@pytest.fixture
+def commits(engine: Engine) -> Iterator[GroupCommit]:
+    commits = GroupCommit(engine, max_group=100, timeout=10)
+    yield commits
+    commits.close()
+
+
+def test_a_stored_article_is_found_again(commits: GroupCommit) -> None:
+    article = new_article("a.example", TEXT.format(12), url="https://a.example/1")
+    first, created = commits.store(article)
+    again, created_again = commits.store(article)
+    assert (created, created_again) == (True, False)
+    assert first.id == again.id is not None
+
+
+def test_articles_that_wait_together_are_stored_in_one_group(
+    engine: Engine, commits: GroupCommit
+) -> None:
+    blocker = new_article("a.example", TEXT.format(1))
+    articles = [new_article(f"{n}.example", TEXT.format(n)) for n in (2, 3, 3)]
+    articles[2] = replace(articles[1])  # the same article twice, from two requests at once
+    with _writes_held(engine, [blocker, *articles]):
+        results = _in_threads(commits, [blocker])
+        _wait_until(lambda: commits.queued == 0)  # the writer took the blocker and waits
+        results += _in_threads(commits, articles)
+        _wait_until(lambda: commits.queued == len(articles))
+    rows = [result() for result in results]
+
+    assert [created for _, created in rows] == [True, True, True, False]
+    assert rows[2][0].id == rows[3][0].id
+    with session_scope(engine) as session:
+        assert repository.count_articles(session) == 3
+
+
+def test_an_article_the_store_refuses_fails_alone(engine: Engine, commits: GroupCommit) -> None:
+    blocker, good = (new_article("a.example", TEXT.format(n)) for n in (1, 2))
+    unstorable = replace(
+        new_article("b.example", TEXT.format(3)),
+        analysis=EncodedAnalysis(data={"not json": object()}, features={}),
+    )
+    with _writes_held(engine, [blocker, good, unstorable]):
+        results = _in_threads(commits, [blocker])
+        _wait_until(lambda: commits.queued == 0)
+        results += _in_threads(commits, [good, unstorable])
+        _wait_until(lambda: commits.queued == 2)
+
+    assert [result()[1] for result in results[:2]] == [True, True]
+    with pytest.raises((StatementError, TypeError)):  # wrapped by SQLAlchemy on SQLite only
+        results[2]()
+    with session_scope(engine) as session:
+        assert repository.count_articles(session) == 2
+
+
+def test_a_commit_that_takes_too_long_is_busy_and_stored_later(engine: Engine) -> None:
+    commits = GroupCommit(engine, max_group=100, timeout=0.3)
+    article = new_article("a.example", TEXT.format(12))
+    try:
+        with _writes_held(engine, [article]), pytest.raises(DatabaseUnavailable) as busy:
+            commits.store(article)
+    finally:
+        commits.close()
+
+    assert busy.value.details == {"reason": "busy"}
+    with session_scope(engine) as session:  # a retry finds it
+        assert repository.count_articles(session) == 1
+
+
+@contextmanager
+def _writes_held(engine: Engine, articles: list[NewArticle]) -> Iterator[None]:
+    """A write transaction the writer must wait for: SQLite's writer turn, or on PostgreSQL the
+    locks on the articles' keys that every insert takes."""
+    with session_scope(engine, write=True) as session:
+        repository.lock_for_insert(session, articles=articles)
+        yield
+        session.rollback()
+
+
+def _in_threads(commits: GroupCommit, articles: list[NewArticle]) -> list[Callable[[], Any]]:
+    """Store each article from a thread of its own; a call per article that returns its result
+    (or raises its error) once stored."""
+    results: list[Callable[[], Any]] = []
+    for article in articles:
+        outcome: dict[str, Any] = {}
+
+        def store(article: NewArticle = article, outcome: dict[str, Any] = outcome) -> None:
+            try:
+                outcome["stored"] = commits.store(article)
+            except Exception as exc:
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=store)
+        thread.start()
+        results.append(_result_of(thread, outcome))
+    return results
+
+
+def _result_of(thread: threading.Thread, outcome: dict[str, Any]) -> Callable[[], Any]:
+    def result() -> Any:
+        thread.join(10)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["stored"]
+
+    return result
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 5
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
