@@ -46,13 +46,13 @@ def create_app(settings: Settings) -> FastAPI:
         engine = create_db_engine(settings)
         app.state.engine = engine
         app.state.fetcher = Fetcher(settings)
-        app.state.group_commit = GroupCommit(
-            engine, max_group=settings.max_batch_items, timeout=settings.db_timeout_seconds
-        )
         app.state.head_revision = migrate.head_revision()
         metrics.add_live_collector(StoredArticlesCollector(lambda: _count_articles(engine)))
         log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
         _log_access_policy(settings)
+        app.state.group_commit = GroupCommit(
+            engine, max_group=settings.max_batch_items, timeout=settings.db_timeout_seconds
+        )
         try:
             yield
         finally:

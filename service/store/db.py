@@ -60,13 +60,16 @@ def ensure_sqlite_folder(database_url: str) -> None:
 
 class WriterTurns:
     """The writers of one SQLite file take turns: one thread of a process at a time, and one
-    process at a time, queued by the kernel on a lock file beside the database (flock).
+    process at a time, through a lock file beside the database (flock).
 
     Left to SQLite, every waiting writer polls the lock with sleeps that grow to 100 ms, while
     the writers of the process that holds it take it again the moment their commits end: under
     steady writes one worker's writers starved the other's for seconds (503 and 429 in the
-    soak). Waiting here, a writer is woken as soon as the lock is free. SQLite's busy timeout
-    still applies to writers that do not take turns (a sqlite3 shell)."""
+    soak). Here the threads of a process queue on a lock, and only the one at the front polls
+    the file, every millisecond. Both waits together are bounded by `timeout`. SQLite's busy
+    timeout still applies to writers that do not take turns (a sqlite3 shell)."""
+
+    POLL_SECONDS = 0.001
 
     def __init__(self, lock_file: Path | None, timeout: float) -> None:
         self.lock_file, self.timeout = lock_file, timeout
@@ -74,23 +77,22 @@ class WriterTurns:
 
     @contextmanager
     def turn(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.timeout
         if not self._thread_turn.acquire(timeout=self.timeout):
-            # Writers queued longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload.
-            raise DatabaseUnavailable(
-                "the database is busy; try again shortly", details={"reason": "busy"}
-            )
+            raise busy()
         try:
-            with self._process_turn():
+            with self._process_turn(deadline):
                 yield
         finally:
             self._thread_turn.release()
 
     @contextmanager
-    def _process_turn(self) -> Iterator[None]:
-        # Opened for each turn: a descriptor inherited across fork would share its lock.
+    def _process_turn(self, deadline: float) -> Iterator[None]:
+        # Opened for each turn: a descriptor inherited across fork would share its lock. Read
+        # only, which flock needs no more than, so that any user who may read it can take turns.
         try:
             descriptor = (
-                os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600) if self.lock_file else None
+                os.open(self.lock_file, os.O_RDONLY | os.O_CREAT, 0o644) if self.lock_file else None
             )
         except OSError as exc:
             log.warning("cannot open the writers' lock file", extra={"error": str(exc)})
@@ -99,12 +101,28 @@ class WriterTurns:
             yield
             return
         try:
-            # Waits at most as long as another process's turn: its transaction, or SQLite's
-            # busy timeout when something else holds the database.
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            while not _try_lock(descriptor):
+                if time.monotonic() >= deadline:
+                    raise busy()
+                time.sleep(self.POLL_SECONDS)
             yield
         finally:
             os.close(descriptor)  # and with it the lock
+
+
+def _try_lock(descriptor: int) -> bool:
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def busy() -> DatabaseUnavailable:
+    # Writers queued longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload, or a long transaction.
+    return DatabaseUnavailable(
+        "the database is busy; try again shortly", details={"reason": "busy"}
+    )
 
 
 _TURNS: "weakref.WeakKeyDictionary[Engine, WriterTurns]" = weakref.WeakKeyDictionary()

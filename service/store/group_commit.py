@@ -14,12 +14,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlmodel import Session
 
-from service.errors import DatabaseUnavailable
 from service.store import repository
-from service.store.db import write_transaction
+from service.store.db import busy, write_transaction
 from service.store.models import Article
 from service.store.repository import NewArticle
 
@@ -47,16 +46,16 @@ class GroupCommit:
     def store(self, article: NewArticle) -> Stored:
         """Store `article` unless it is stored already (as `repository.add_article` does);
         its row and whether it is new, once committed. Raises what the transaction raised, or
-        DatabaseUnavailable when the commit takes longer than `timeout` (the article may still
-        be stored; storing it again then finds it)."""
+        DatabaseUnavailable when the commit takes longer than `timeout`: an article still
+        waiting then is dropped, one already being written may still be stored (storing it
+        again finds it)."""
         waiting = _Waiting(article)
         self._waiting.put(waiting)
         try:
             return waiting.stored.result(timeout=self.timeout)
         except TimeoutError:
-            raise DatabaseUnavailable(
-                "the database is busy; try again shortly", details={"reason": "busy"}
-            ) from None
+            waiting.stored.cancel()
+            raise busy() from None
 
     @property
     def queued(self) -> int:
@@ -64,25 +63,36 @@ class GroupCommit:
         return self._waiting.qsize()
 
     def close(self) -> None:
-        """Write what is waiting, then stop the writer thread."""
+        """Write what is waiting, then stop the writer thread (waiting for it a bounded time)."""
         self._waiting.put(None)
-        self._writer.join()
+        self._writer.join(2 * self.timeout)
+        if self._writer.is_alive():
+            log.warning("the group-commit writer was still writing at shutdown")
 
     def _write_groups(self) -> None:
-        while (first := self._waiting.get()) is not None:
-            group, closing = [first], False
-            while len(group) < self.max_group and not closing:
+        closing = False
+        while not closing:
+            group: list[_Waiting] = []
+            waiting = self._waiting.get()
+            while waiting is not None:
+                if waiting.stored.set_running_or_notify_cancel():  # False: its request gave up
+                    group.append(waiting)
+                if len(group) == self.max_group:
+                    break
                 try:
                     waiting = self._waiting.get_nowait()
                 except queue.Empty:
                     break
-                closing = waiting is None
-                group += [] if waiting is None else [waiting]
-            self._write(group)
-            if closing:
-                return
+            closing = waiting is None
+            try:
+                self._write(group)
+            except Exception as exc:  # a defect here must not stop every later write
+                log.exception("group commit failed")
+                _fail(group, exc)
 
     def _write(self, group: list[_Waiting]) -> None:
+        if not group:
+            return
         articles = [waiting.article for waiting in group]
 
         def store(session: Session) -> list[Stored]:
@@ -91,20 +101,26 @@ class GroupCommit:
 
         try:
             stored = write_transaction(self.engine, store)
-        except (OperationalError, DatabaseUnavailable) as exc:  # the database, not an article
-            self._fail(group, exc)
-            return
         except Exception as exc:
-            if len(group) == 1:
-                self._fail(group, exc)
-                return
-            for waiting in group:  # one by one, so that an article the store refuses fails alone
-                self._write([waiting])
+            if len(group) > 1 and _one_article_could_cause(exc):
+                for waiting in group:  # one by one, so that the article refused fails alone
+                    self._write([waiting])
+            else:
+                _fail(group, exc)
             return
         for waiting, result in zip(group, stored, strict=True):
             waiting.stored.set_result(result)
 
-    @staticmethod
-    def _fail(group: list[_Waiting], exc: Exception) -> None:
-        for waiting in group:
+
+def _one_article_could_cause(exc: Exception) -> bool:
+    """A value the database or its driver refused, as against the database failing (which
+    would only fail again for each article, each after its own timeout)."""
+    if isinstance(exc, DBAPIError):
+        return isinstance(exc, IntegrityError | DataError)
+    return isinstance(exc, StatementError | TypeError | ValueError)
+
+
+def _fail(group: list[_Waiting], exc: Exception) -> None:
+    for waiting in group:
+        if not waiting.stored.done():
             waiting.stored.set_exception(exc)

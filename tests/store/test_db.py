@@ -47,6 +47,18 @@ def test_a_writer_that_waits_longer_than_the_timeout_gets_busy(tmp_path: Path) -
         pass
 
 
+def test_a_writer_waiting_for_another_process_gets_busy_after_the_timeout(
+    tmp_path: Path,
+) -> None:
+    lock_file = tmp_path / "store.db-writers"
+    other_process, this_process = WriterTurns(lock_file, timeout=5), WriterTurns(lock_file, 0.2)
+    with other_process.turn(), pytest.raises(DatabaseUnavailable) as busy, this_process.turn():
+        pass
+    assert busy.value.details == {"reason": "busy"}
+    with this_process.turn():  # both locks were given back
+        pass
+
+
 def test_a_sqlite_store_keeps_its_writers_lock_file_beside_the_database(tmp_path: Path) -> None:
     database = tmp_path / "data" / "store.db"
     engine = create_db_engine(Settings(database_url=f"sqlite:///{database}"))

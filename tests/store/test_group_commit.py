@@ -74,18 +74,26 @@ def test_an_article_the_store_refuses_fails_alone(engine: Engine, commits: Group
         assert repository.count_articles(session) == 2
 
 
-def test_a_commit_that_takes_too_long_is_busy_and_stored_later(engine: Engine) -> None:
+def test_a_write_that_takes_too_long_is_busy_and_dropped_unless_already_begun(
+    engine: Engine,
+) -> None:
     commits = GroupCommit(engine, max_group=100, timeout=0.3)
-    article = new_article("a.example", TEXT.format(12))
+    begun, waiting = (new_article("a.example", TEXT.format(n)) for n in (1, 2))
     try:
-        with _writes_held(engine, [article]), pytest.raises(DatabaseUnavailable) as busy:
-            commits.store(article)
+        with _writes_held(engine, [begun, waiting]):
+            results = _in_threads(commits, [begun])
+            _wait_until(lambda: commits.queued == 0)  # taken into a transaction, which waits
+            with pytest.raises(DatabaseUnavailable) as busy:
+                commits.store(waiting)
+            with pytest.raises(DatabaseUnavailable):
+                results[0]()
     finally:
         commits.close()
 
     assert busy.value.details == {"reason": "busy"}
-    with session_scope(engine) as session:  # a retry finds it
-        assert repository.count_articles(session) == 1
+    with session_scope(engine) as session:  # the begun one was stored: a retry finds it
+        stored = repository.list_articles(session, limit=10)
+    assert [article.text for article, _ in stored] == [begun.text]
 
 
 @contextmanager
