@@ -210,10 +210,9 @@ def reanalyse(
         task = progress.add_task("analysing", total=None)
         after = 0
         while True:
-            with session_scope(engine, write=True) as session:
-                ids = ingest.reanalyse(
-                    session, after_id=after, limit=settings.max_batch_items, everything=everything
-                )
+            ids = ingest.reanalyse(
+                engine, after_id=after, limit=settings.max_batch_items, everything=everything
+            )
             if not ids:
                 break
             after, done = ids[-1], done + len(ids)

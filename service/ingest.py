@@ -352,16 +352,24 @@ def chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
         yield batch
 
 
-def reanalyse(session: Session, *, after_id: int, limit: int, everything: bool) -> list[int]:
-    """Analyse the next `limit` stored articles after `after_id` again and commit; their ids."""
-    ids = repository.article_ids(
-        session, after_id=after_id, limit=limit, outdated_only=not everything
-    )
-    for article_id in ids:
-        article = repository.get_article(session, article_id=article_id)
-        assert article is not None
-        language = article.language or detect_language(article.text)
-        analysis = analyze(article.text, language)
-        repository.save_analysis(session, article_id=article_id, analysis=analysis)
-    session.commit()
+def reanalyse(engine: Engine, *, after_id: int, limit: int, everything: bool) -> list[int]:
+    """Analyse the next `limit` stored articles after `after_id` again, then store the analyses
+    in one short write transaction (the write lock is not held while analysing); their ids."""
+    with session_scope(engine) as session:
+        ids = repository.article_ids(
+            session, after_id=after_id, limit=limit, outdated_only=not everything
+        )
+        articles = [repository.get_article(session, article_id=article_id) for article_id in ids]
+    analyses = {
+        article.id: analyze(article.text, article.language or detect_language(article.text))
+        for article in articles
+        if article is not None and article.id is not None
+    }
+
+    def save(session: Session) -> None:
+        for article_id, analysis in analyses.items():
+            if repository.get_article(session, article_id=article_id) is not None:  # not deleted
+                repository.save_analysis(session, article_id=article_id, analysis=analysis)
+
+    write_transaction(engine, save)
     return ids

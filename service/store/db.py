@@ -66,8 +66,9 @@ class WriterTurns:
     the writers of the process that holds it take it again the moment their commits end: under
     steady writes one worker's writers starved the other's for seconds (503 and 429 in the
     soak). Here the threads of a process queue on a lock, and only the one at the front polls
-    the file, every millisecond. Both waits together are bounded by `timeout`. SQLite's busy
-    timeout still applies to writers that do not take turns (a sqlite3 shell)."""
+    the file, every millisecond. Both waits together are bounded by `timeout`. (A blocking
+    flock, which the kernel ends at once, measured no better in the soak and cannot time out.)
+    SQLite's busy timeout still applies to writers that do not take turns (a sqlite3 shell)."""
 
     POLL_SECONDS = 0.001
 
