@@ -51,7 +51,10 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
         _log_access_policy(settings)
         app.state.group_commit = GroupCommit(
-            engine, max_group=settings.max_batch_items, timeout=settings.db_timeout_seconds
+            engine,
+            max_group=settings.max_batch_items,
+            timeout=settings.db_timeout_seconds,
+            observe=metrics.group_commits.observe,
         )
         try:
             yield

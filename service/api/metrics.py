@@ -1,5 +1,5 @@
 """Prometheus metrics: requests and latency by route template, stored articles, DB errors,
-peer cache look-ups."""
+peer cache look-ups, group commits."""
 
 import os
 import time
@@ -41,6 +41,14 @@ class Metrics:
             "crosscheck_peer_cache_lookups_total",
             "Stored articles looked up in a worker's cache of decoded analyses and features.",
             ["cache", "result"],
+            registry=self.registry,
+        )
+
+        self.group_commits = Histogram(
+            "crosscheck_group_commit_articles",
+            "Articles per group commit of single-article writes: one when writes are few, "
+            "larger as they queue up behind the write lock.",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128),
             registry=self.registry,
         )
 

@@ -10,6 +10,7 @@ grow by themselves as writes queue up."""
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -37,8 +38,16 @@ class GroupCommit:
     """One writer thread per worker that stores what requests hand it, in groups of at most
     `max_group` articles. Start it with the app and `close` it after the last request."""
 
-    def __init__(self, engine: Engine, *, max_group: int, timeout: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_group: int,
+        timeout: float,
+        observe: Callable[[int], None] | None = None,
+    ) -> None:
         self.engine, self.max_group, self.timeout = engine, max_group, timeout
+        self._observe = observe  # told the size of each group written
         self._waiting: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._writer = threading.Thread(target=self._write_groups, name="group-commit", daemon=True)
         self._writer.start()
@@ -108,6 +117,8 @@ class GroupCommit:
             else:
                 _fail(group, exc)
             return
+        if self._observe is not None:
+            self._observe(len(group))
         for waiting, result in zip(group, stored, strict=True):
             waiting.stored.set_result(result)
 

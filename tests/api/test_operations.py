@@ -109,6 +109,20 @@ def test_metrics_count_peer_cache_hits_and_misses(client: TestClient) -> None:
     assert metric(second, lookups, cache="features", result="hit") == 2
 
 
+def test_metrics_count_the_articles_of_each_group_commit(client: TestClient) -> None:
+    for number in (1, 2):
+        text = f"Der Stadtrat beschloss am Montag {number} neue Radwege."
+        client.post("/articles", json={"source": "a.example", "text": text})
+    client.post("/articles/batch", json={"items": [{"source": "b.example", "text": "Eins."}]})
+
+    exposition = client.get("/metrics").text
+
+    # One at a time, each write is a group of its own; a batch has its own transaction.
+    assert metric(exposition, "crosscheck_group_commit_articles_count") == 2
+    assert metric(exposition, "crosscheck_group_commit_articles_sum") == 2
+    assert metric(exposition, "crosscheck_group_commit_articles_bucket", le="1.0") == 2
+
+
 def test_an_app_that_has_shut_down_is_freed(settings: Settings) -> None:
     # Tests and the benchmark build many apps in one process: none may keep itself alive (as a
     # gc.freeze() at start-up would).
