@@ -69,6 +69,11 @@ class DatabaseUnavailable(ServiceError):
     code = "database_unavailable"
     retry_after = 5
 
+    @classmethod
+    def busy(cls) -> "DatabaseUnavailable":
+        """Writers queued longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload."""
+        return cls("the database is busy; try again shortly", details={"reason": "busy"})
+
 
 class TooManyRequests(ServiceError):
     status_code = 429

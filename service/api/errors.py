@@ -89,10 +89,8 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         metrics.database_errors.inc()
     log.error("database error", exc_info=exc)
     if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == _SQLITE_BUSY:
-        # Writers queued for the lock longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload.
-        unavailable = DatabaseUnavailable(
-            "the database is busy; try again shortly", details={"reason": "busy"}
-        )
+        # SQLite's own busy timeout ran out: overload, or a writer that does not take turns.
+        unavailable = DatabaseUnavailable.busy()
     else:
         unavailable = DatabaseUnavailable("the database is not reachable; try again shortly")
     return await _service_error(request, unavailable)

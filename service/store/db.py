@@ -80,7 +80,7 @@ class WriterTurns:
     def turn(self) -> Iterator[None]:
         deadline = time.monotonic() + self.timeout
         if not self._thread_turn.acquire(timeout=self.timeout):
-            raise busy()
+            raise DatabaseUnavailable.busy()
         try:
             with self._process_turn(deadline):
                 yield
@@ -104,7 +104,7 @@ class WriterTurns:
         try:
             while not _try_lock(descriptor):
                 if time.monotonic() >= deadline:
-                    raise busy()
+                    raise DatabaseUnavailable.busy()
                 time.sleep(self.POLL_SECONDS)
             yield
         finally:
@@ -117,13 +117,6 @@ def _try_lock(descriptor: int) -> bool:
     except BlockingIOError:
         return False
     return True
-
-
-def busy() -> DatabaseUnavailable:
-    # Writers queued longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload, or a long transaction.
-    return DatabaseUnavailable(
-        "the database is busy; try again shortly", details={"reason": "busy"}
-    )
 
 
 _TURNS: "weakref.WeakKeyDictionary[Engine, WriterTurns]" = weakref.WeakKeyDictionary()

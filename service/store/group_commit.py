@@ -18,8 +18,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlmodel import Session
 
+from service.errors import DatabaseUnavailable
 from service.store import repository
-from service.store.db import busy, write_transaction
+from service.store.db import write_transaction
 from service.store.models import Article
 from service.store.repository import NewArticle
 
@@ -64,7 +65,7 @@ class GroupCommit:
             return waiting.stored.result(timeout=self.timeout)
         except TimeoutError:
             waiting.stored.cancel()
-            raise busy() from None
+            raise DatabaseUnavailable.busy() from None
 
     @property
     def queued(self) -> int:
