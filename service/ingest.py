@@ -361,7 +361,9 @@ def reanalyse(engine: Engine, *, after_id: int, limit: int, everything: bool) ->
         )
         articles = [repository.get_article(session, article_id=article_id) for article_id in ids]
     analyses = {
-        article.id: analyze(article.text, article.language or detect_language(article.text))
+        article.id: EncodedAnalysis.of(
+            analyze(article.text, article.language or detect_language(article.text))
+        )
         for article in articles
         if article is not None and article.id is not None
     }

@@ -225,12 +225,12 @@ def _columns(row: Article) -> dict[str, Any]:
     return row.model_dump(exclude={"id"})
 
 
-def analysis_row(article_id: int, analysis: Analysis) -> ArticleAnalysis:
+def analysis_row(article_id: int, analysis: EncodedAnalysis) -> ArticleAnalysis:
     return ArticleAnalysis(
         article_id=article_id,
         version=ANALYSIS_VERSION,
-        data=dump_analysis(analysis),
-        features=dump_features(analysis.features),
+        data=analysis.data,
+        features=analysis.features,
     )
 
 
@@ -447,5 +447,5 @@ def article_ids(session: Session, *, after_id: int, limit: int, outdated_only: b
     return [article_id for article_id in session.exec(query).all() if article_id is not None]
 
 
-def save_analysis(session: Session, *, article_id: int, analysis: Analysis) -> None:
+def save_analysis(session: Session, *, article_id: int, analysis: EncodedAnalysis) -> None:
     session.merge(analysis_row(article_id, analysis))
