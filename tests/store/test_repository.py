@@ -5,7 +5,7 @@ from sqlalchemy import Engine, false
 
 from service.store import repository
 from service.store.db import session_scope
-from service.store.models import Source
+from service.store.models import Article, Source
 from service.store.repository import NewArticle
 from tests.factories import new_article
 
@@ -28,21 +28,17 @@ def test_add_article_returns_existing_for_same_url_or_same_text(engine: Engine) 
     assert first.id == by_url.id == by_text.id
 
 
-def test_losing_a_race_returns_the_winners_row(engine: Engine) -> None:
+def test_losing_a_race_returns_the_winners_row(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two writers both see no duplicate; the second insert hits the unique key and recovers."""
     article = new_article("a.example", TEXT)
-    with session_scope(engine, write=True) as session:
-        winner, _ = repository.add_article(session, article=article)
-        session.commit()
+    winner = _store(engine, article)
 
-    original = repository.find_duplicate
-    repository.find_duplicate = _blind_once(original)  # type: ignore[assignment]
-    try:
-        with session_scope(engine, write=True) as session:
-            loser, created = repository.add_article(session, article=article)
-            session.commit()
-    finally:
-        repository.find_duplicate = original  # type: ignore[assignment]
+    monkeypatch.setattr(repository, "find_duplicate", _blind_once(repository.find_duplicate))
+    with session_scope(engine, write=True) as session:
+        loser, created = repository.add_article(session, article=article)
+        session.commit()
 
     assert created is False
     assert loser.id == winner.id
@@ -52,9 +48,7 @@ def test_losing_a_race_returns_the_winners_row(engine: Engine) -> None:
 
 def test_add_articles_stores_a_batch_as_one_by_one_would(engine: Engine) -> None:
     stored = new_article("a.example", TEXT, url="https://a.example/1")
-    with session_scope(engine, write=True) as session:
-        before, _ = repository.add_article(session, article=stored)
-        session.commit()
+    before = _store(engine, stored)
     other = "Die Polizei meldete am Dienstag 3 Festnahmen in Köln."
     batch = [
         NewArticle(**{**_fields(stored), "text": "x", "content_hash": "x"}),  # stored URL
@@ -76,24 +70,20 @@ def test_add_articles_stores_a_batch_as_one_by_one_would(engine: Engine) -> None
         assert repository.count_articles(session) == 3
 
 
-def test_add_articles_losing_a_race_returns_the_winners_rows(engine: Engine) -> None:
+def test_add_articles_losing_a_race_returns_the_winners_rows(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The batch sees no duplicate, its insert hits the unique key: one by one, each recovers."""
     article = new_article("a.example", TEXT)
-    with session_scope(engine, write=True) as session:
-        winner, _ = repository.add_article(session, article=article)
-        session.commit()
+    winner = _store(engine, article)
 
-    original = repository._stored_keys
-    repository._stored_keys = lambda session, articles, sources: ({}, {})  # type: ignore[assignment]
-    try:
-        with session_scope(engine, write=True) as session:
-            results = repository.add_articles(
-                session, articles=[new_article("b.example", TEXT), article]
-            )
-            session.commit()
-            outcome = [(row.id, created) for row, created in results]
-    finally:
-        repository._stored_keys = original  # type: ignore[assignment]
+    monkeypatch.setattr(repository, "_stored_keys", lambda session, articles, sources: ({}, {}))
+    with session_scope(engine, write=True) as session:
+        results = repository.add_articles(
+            session, articles=[new_article("b.example", TEXT), article]
+        )
+        session.commit()
+        outcome = [(row.id, created) for row, created in results]
 
     assert outcome[1] == (winner.id, False)
     assert outcome[0][1] is True
@@ -132,6 +122,13 @@ def test_sources_created_by_another_writer_meanwhile_are_taken_as_theirs(
             "a.example",
             "b.example",
         }
+
+
+def _store(engine: Engine, article: NewArticle) -> Article:
+    with session_scope(engine, write=True) as session:
+        row, _ = repository.add_article(session, article=article)
+        session.commit()
+    return row
 
 
 def _blind_once(original):  # type: ignore[no-untyped-def]
