@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -39,6 +40,8 @@ from service.store.repository import EncodedAnalysis, NewArticle
 
 MAX_URL_CHARS = 2048  # the width of the stored column
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+# Where nothing limits how many analyse at once (the CLI, tests).
+NO_TURN: AbstractContextManager[Any] = nullcontext()
 
 
 def _nonblank(value: str) -> str:
@@ -247,7 +250,11 @@ class ItemResult:
 
 
 def store_batch(
-    engine: Engine, items: Sequence[Any], settings: Settings, fetcher: Fetcher | None = None
+    engine: Engine,
+    items: Sequence[Any],
+    settings: Settings,
+    fetcher: Fetcher | None = None,
+    turn: AbstractContextManager[Any] = NO_TURN,
 ) -> list[ItemResult]:
     """Validate every item, fetch the pages of those given by URL only, analyse, then store
     the valid ones in one short write transaction (fetching and analysis happen before the
@@ -265,7 +272,7 @@ def store_batch(
             min_chars=settings.fetch_min_text_chars,
             concurrency=settings.fetch_concurrency,
         )
-    prepared = [_prepare_item(index, item, settings) for index, item in enumerate(validated)]
+    prepared = [_prepare_item(index, item, settings, turn) for index, item in enumerate(validated)]
 
     def store(session: Session) -> list[ItemResult]:
         articles = [item for item in prepared if isinstance(item, NewArticle)]
@@ -296,10 +303,17 @@ def already_stored(engine: Engine, items: Sequence[Any]) -> dict[int, Article]:
 
 
 def store_one(
-    commits: GroupCommit, item: ArticleCreate, settings: Settings, analysis: Analysis | None = None
+    commits: GroupCommit,
+    item: ArticleCreate,
+    settings: Settings,
+    analysis: Analysis | None = None,
+    turn: AbstractContextManager[Any] = NO_TURN,
 ) -> tuple[Article, bool]:
-    """Store one article, analysed before it joins a write transaction; the row and whether new."""
-    return commits.store(prepare(item, settings, analysis))
+    """Store one article, analysed (in `turn`, unless `analysis` is given) before it joins a
+    write transaction; the row and whether new."""
+    with turn if analysis is None else NO_TURN:
+        article = prepare(item, settings, analysis)
+    return commits.store(article)
 
 
 def _stored_result(index: int, row: Article, created: bool) -> ItemResult:
@@ -319,12 +333,18 @@ def _validate_item(index: int, raw: Any) -> ArticleCreate | ItemResult:
 
 
 def _prepare_item(
-    index: int, item: ArticleCreate | ItemResult | ServiceError, settings: Settings
+    index: int,
+    item: ArticleCreate | ItemResult | ServiceError,
+    settings: Settings,
+    turn: AbstractContextManager[Any],
 ) -> NewArticle | ItemResult:
     try:
         if isinstance(item, ServiceError):
             raise item
-        return item if isinstance(item, ItemResult) else prepare(item, settings)
+        if isinstance(item, ItemResult):
+            return item
+        with turn:
+            return prepare(item, settings)
     except (InvalidInput, FetchFailed) as exc:
         return ItemResult(
             index,

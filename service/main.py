@@ -73,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
     app.state.writing_slots = threading.BoundedSemaphore(settings.max_concurrent_writes)
+    app.state.analysis_turns = threading.BoundedSemaphore(settings.analysis_threads)
     app.state.peer_cache = PeerCache.of_size(
         settings.analysis_cache_size, observe=metrics.cache_observer
     )

@@ -3,9 +3,10 @@ the pure pipeline in `service.analysis`."""
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlmodel import Session
@@ -243,12 +244,17 @@ def _cached(
 
 
 def store_scored(
-    commits: GroupCommit, request: ScoreRequest, scored: Scored, settings: Settings
+    commits: GroupCommit,
+    request: ScoreRequest,
+    scored: Scored,
+    settings: Settings,
+    turn: AbstractContextManager[Any] = ingest.NO_TURN,
 ) -> Scored:
-    """Store the scored article (reusing its analysis where the texts agree)."""
+    """Store the scored article (reusing its analysis where the texts agree; analysing it again
+    in `turn` where they do not)."""
     fields = request.model_dump(exclude={"store"}, exclude_none=True)
     item = ingest.ArticleCreate.model_validate({**fields, "source": request.source_name()})
-    article, created = ingest.store_one(commits, item, settings, scored.analysis)
+    article, created = ingest.store_one(commits, item, settings, scored.analysis, turn)
     stored = ingest.ItemResult(0, "created" if created else "existing", article_id=article.id)
     return replace(scored, stored=stored)
 

@@ -28,6 +28,10 @@ def get_fetcher(request: Request) -> Fetcher:
     return request.app.state.fetcher
 
 
+def get_analysis_turns(request: Request) -> threading.BoundedSemaphore:
+    return request.app.state.analysis_turns
+
+
 def get_group_commit(request: Request) -> GroupCommit:
     return request.app.state.group_commit
 
@@ -77,6 +81,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # For work that analyses before it writes: it opens its own short transactions.
 EngineDep = Annotated[Engine, Depends(get_engine)]
 FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
+# Held while a request analyses or scores text (CPU work), so that few do so at once.
+AnalysisTurnsDep = Annotated[threading.BoundedSemaphore, Depends(get_analysis_turns)]
 # Storing one article: it is written with those other requests store at the same time.
 GroupCommitDep = Annotated[GroupCommit, Depends(get_group_commit)]
 ReadSession = Annotated[Session, Depends(read_session)]

@@ -1,6 +1,7 @@
 """The limits that keep one request from taking a worker: each a setting, each its own code."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -100,6 +101,33 @@ def test_storing_beyond_the_concurrency_limit_is_told_to_retry(
     assert scored.status_code == 200
     assert accepted.status_code == 201
     assert again.json()["existing"] == 1
+
+
+def test_requests_wait_for_a_turn_to_analyse_and_none_is_refused(
+    database_url: str, engine: Engine
+) -> None:
+    article = {"source": "a.example", "text": CLAIMS}
+    requests = [
+        ("/articles", article),
+        ("/articles/batch", {"items": [{**article, "source": "b.example"}]}),
+        ("/score", {"text": CLAIMS, "source": "c.example", "store": True}),
+    ]
+    with app_with(database_url, analysis_threads=1) as client:
+        turns = client.app.state.analysis_turns  # type: ignore[attr-defined]
+        assert turns.acquire(blocking=False)  # another request is analysing
+        with ThreadPoolExecutor(len(requests)) as pool:
+            waiting = [pool.submit(client.post, path, json=body) for path, body in requests]
+            done, _ = wait(waiting, timeout=0.5)
+            turns.release()
+            responses = [future.result(timeout=30) for future in waiting]
+        listed = client.get("/articles").json()["items"]
+
+    assert not done
+    assert [r.status_code for r in responses] == [201, 200, 200]
+    assert responses[1].json()["created"] == 1
+    assert responses[2].json()["stored"]["status"] == "created"
+    assert len(listed) == 3
+    assert turns.acquire(blocking=False)  # every request gave its turn back
 
 
 def test_a_write_refused_inside_the_route_gives_its_slot_back(

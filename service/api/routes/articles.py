@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from service import fetch, ingest
 from service.api.deps import (
+    AnalysisTurnsDep,
     EngineDep,
     FetcherDep,
     GroupCommitDep,
@@ -57,6 +58,7 @@ def create_article(
     response: Response,
     engine: EngineDep,
     commits: GroupCommitDep,
+    turns: AnalysisTurnsDep,
     session: ReadSession,
     settings: SettingsDep,
     fetcher: FetcherDep,
@@ -69,7 +71,7 @@ def create_article(
         response.status_code = status.HTTP_200_OK
         return _public(session, stored[0])
     item = fetch.fill_from_url(item, fetcher, min_chars=settings.fetch_min_text_chars)
-    article, created = ingest.store_one(commits, item, settings)
+    article, created = ingest.store_one(commits, item, settings, turn=turns)
     if not created:
         response.status_code = status.HTTP_200_OK
     return _public(session, article)
@@ -83,7 +85,11 @@ def create_article(
     summary="Store many articles in one transaction",
 )
 def create_articles(
-    body: BatchCreate, engine: EngineDep, settings: SettingsDep, fetcher: FetcherDep
+    body: BatchCreate,
+    engine: EngineDep,
+    turns: AnalysisTurnsDep,
+    settings: SettingsDep,
+    fetcher: FetcherDep,
 ) -> BatchResult:
     """Store up to `CROSSCHECK_MAX_BATCH_ITEMS` articles; each item is reported as created,
     existing or rejected (with the reason). Rejected items do not stop the others. Items
@@ -94,7 +100,7 @@ def create_articles(
             f"{len(body.items)} items; the limit is {settings.max_batch_items} per batch",
             details={"limit": settings.max_batch_items, "items": len(body.items)},
         )
-    results = ingest.store_batch(engine, body.items, settings, fetcher)
+    results = ingest.store_batch(engine, body.items, settings, fetcher, turn=turns)
     items = [BatchItem.model_validate(result, from_attributes=True) for result in results]
     return BatchResult(
         created=sum(item.status == "created" for item in items),

@@ -57,11 +57,13 @@ def score(
     # The budget is for scoring; fetching is bounded by the fetch timeouts of its own.
     deadline = Deadline.after(settings.score_time_budget_seconds)
     engine = request.app.state.engine
-    with session_scope(engine) as session:
+    with request.app.state.analysis_turns, session_scope(engine) as session:
         scored = scoring.score_text(session, body, settings, deadline, request.app.state.peer_cache)
     if body.store:
         # Stored after scoring, with what other requests store: the lock is held for inserts only.
-        scored = scoring.store_scored(request.app.state.group_commit, body, scored, settings)
+        scored = scoring.store_scored(
+            request.app.state.group_commit, body, scored, settings, request.app.state.analysis_turns
+        )
     response = to_response(scored)
     if by_url:
         response.fetched = FetchedOut(
