@@ -20,10 +20,17 @@ class Deadline:
     def check(self, stage: str) -> None:
         """Raise `TimeBudgetExceeded` when the budget is spent, before `stage` begins."""
         if time.monotonic() > self.at:
-            raise TimeBudgetExceeded(
-                f"the request ran out of its {self.budget_seconds:g} s budget before {stage}",
-                details={"budget_seconds": self.budget_seconds, "stage": stage},
-            )
+            raise self.exceeded(stage)
+
+    def remaining(self) -> float | None:
+        """Seconds left (none below zero); None without a deadline."""
+        return None if self.at == float("inf") else max(0.0, self.at - time.monotonic())
+
+    def exceeded(self, stage: str) -> TimeBudgetExceeded:
+        return TimeBudgetExceeded(
+            f"the request ran out of its {self.budget_seconds:g} s budget before {stage}",
+            details={"budget_seconds": self.budget_seconds, "stage": stage},
+        )
 
 
 NO_DEADLINE = Deadline(float("inf"), float("inf"))

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -37,11 +37,10 @@ from service.store.db import session_scope, write_transaction
 from service.store.group_commit import GroupCommit
 from service.store.models import Article
 from service.store.repository import EncodedAnalysis, NewArticle
+from service.turns import NO_TURN
 
 MAX_URL_CHARS = 2048  # the width of the stored column
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-# Where nothing limits how many analyse at once (the CLI, tests).
-NO_TURN: AbstractContextManager[Any] = nullcontext()
 
 
 def _nonblank(value: str) -> str:
@@ -271,6 +270,7 @@ def store_batch(
             fetcher,
             min_chars=settings.fetch_min_text_chars,
             concurrency=settings.fetch_concurrency,
+            turn=turn,
         )
     prepared = [_prepare_item(index, item, settings, turn) for index, item in enumerate(validated)]
 

@@ -20,6 +20,7 @@ from service.store import migrate, repository
 from service.store.cache import PeerCache
 from service.store.db import create_db_engine, session_scope
 from service.store.group_commit import GroupCommit
+from service.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
     app.state.writing_slots = threading.BoundedSemaphore(settings.max_concurrent_writes)
-    app.state.analysis_turns = threading.BoundedSemaphore(settings.analysis_threads)
+    app.state.analysis_turns = Turns(settings.max_concurrent_analyses)
     app.state.peer_cache = PeerCache.of_size(
         settings.analysis_cache_size, observe=metrics.cache_observer
     )

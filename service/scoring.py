@@ -23,6 +23,7 @@ from service.store.cache import NO_CACHE, LruCache, PeerCache
 from service.store.codec import load_analysis, load_features
 from service.store.group_commit import GroupCommit
 from service.store.repository import StoredCandidate
+from service.turns import NO_TURN
 
 Decoded = TypeVar("Decoded")
 
@@ -248,7 +249,7 @@ def store_scored(
     request: ScoreRequest,
     scored: Scored,
     settings: Settings,
-    turn: AbstractContextManager[Any] = ingest.NO_TURN,
+    turn: AbstractContextManager[Any] = NO_TURN,
 ) -> Scored:
     """Store the scored article (reusing its analysis where the texts agree; analysing it again
     in `turn` where they do not)."""

@@ -85,13 +85,16 @@ class Settings(BaseSettings):
         description="`POST /articles` and `/articles/batch` requests one worker process runs at "
         "once; 429 above. With `max_concurrent_scores`, at most the worker's 40 threads.",
     )
-    analysis_threads: int = Field(
+    max_concurrent_analyses: int = Field(
         default=2,
         ge=1,
         le=40,
-        description="Requests one worker process analyses or scores at the same moment; the "
-        "others wait their turn inside their slot. A worker runs Python on one core at a time: "
-        "more at once only makes each slower and keeps its database writer waiting.",
+        description="Requests one worker process analyses at the same moment (a text to score "
+        "or store, one batch item, a fetched page to extract); the others wait their turn, "
+        "first come, first served, inside their slot. A worker runs Python on one core at a "
+        "time: more at once only slows each and keeps its database writer waiting. A scoring "
+        "request keeps its turn while it reads its peers; its wait counts against "
+        "`score_time_budget_seconds`.",
     )
     score_time_budget_seconds: float = Field(
         default=10.0,

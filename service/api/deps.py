@@ -14,6 +14,7 @@ from service.fetch import Fetcher
 from service.settings import Settings
 from service.store.db import session_scope
 from service.store.group_commit import GroupCommit
+from service.turns import Turns
 
 
 def get_settings(request: Request) -> Settings:
@@ -28,7 +29,7 @@ def get_fetcher(request: Request) -> Fetcher:
     return request.app.state.fetcher
 
 
-def get_analysis_turns(request: Request) -> threading.BoundedSemaphore:
+def get_analysis_turns(request: Request) -> Turns:
     return request.app.state.analysis_turns
 
 
@@ -82,7 +83,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
 # Held while a request analyses or scores text (CPU work), so that few do so at once.
-AnalysisTurnsDep = Annotated[threading.BoundedSemaphore, Depends(get_analysis_turns)]
+AnalysisTurnsDep = Annotated[Turns, Depends(get_analysis_turns)]
 # Storing one article: it is written with those other requests store at the same time.
 GroupCommitDep = Annotated[GroupCommit, Depends(get_group_commit)]
 ReadSession = Annotated[Session, Depends(read_session)]

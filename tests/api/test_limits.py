@@ -1,15 +1,18 @@
 """The limits that keep one request from taking a worker: each a setting, each its own code."""
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from service import ingest, scoring
 from service.main import create_app
 from service.settings import Settings
+from tests.waiting import wait_until
 
 CLAIMS = (
     "Witali Klitschko sagte, 5 Menschen seien getötet worden. "
@@ -103,31 +106,85 @@ def test_storing_beyond_the_concurrency_limit_is_told_to_retry(
     assert again.json()["existing"] == 1
 
 
-def test_requests_wait_for_a_turn_to_analyse_and_none_is_refused(
-    database_url: str, engine: Engine
-) -> None:
+def test_requests_wait_in_line_for_a_turn_to_analyse(database_url: str, engine: Engine) -> None:
     article = {"source": "a.example", "text": CLAIMS}
     requests = [
         ("/articles", article),
         ("/articles/batch", {"items": [{**article, "source": "b.example"}]}),
         ("/score", {"text": CLAIMS, "source": "c.example", "store": True}),
     ]
-    with app_with(database_url, analysis_threads=1) as client:
+    with app_with(database_url, max_concurrent_analyses=1) as client:
+        client.post("/score", json={"text": CLAIMS})  # the first analysis loads the lexicons
         turns = client.app.state.analysis_turns  # type: ignore[attr-defined]
-        assert turns.acquire(blocking=False)  # another request is analysing
+        turns.take()  # another request is analysing
         with ThreadPoolExecutor(len(requests)) as pool:
             waiting = [pool.submit(client.post, path, json=body) for path, body in requests]
-            done, _ = wait(waiting, timeout=0.5)
-            turns.release()
+            wait_until(lambda: turns.waiting == len(requests))
+            turns.give_back()
             responses = [future.result(timeout=30) for future in waiting]
         listed = client.get("/articles").json()["items"]
 
-    assert not done
     assert [r.status_code for r in responses] == [201, 200, 200]
     assert responses[1].json()["created"] == 1
     assert responses[2].json()["stored"]["status"] == "created"
     assert len(listed) == 3
-    assert turns.acquire(blocking=False)  # every request gave its turn back
+    assert turns.take(timeout=0)  # every request gave its turn back
+
+
+def test_a_turn_is_held_to_analyse_and_given_back_before_the_commit(
+    database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held: list[str] = []
+    with app_with(database_url, max_concurrent_analyses=1) as client:
+        commits = client.app.state.group_commit  # type: ignore[attr-defined]
+        turns = client.app.state.analysis_turns  # type: ignore[attr-defined]
+
+        def noting_the_turn(step: str, do: Callable[..., Any]) -> Callable[..., Any]:
+            def step_in_turn(*args: Any) -> Any:
+                free = turns.take(timeout=0)
+                if free:
+                    turns.give_back()
+                held.append(f"{step}: {'free' if free else 'held'}")
+                return do(*args)
+
+            return step_in_turn
+
+        monkeypatch.setattr(ingest, "analyze", noting_the_turn("analyse", ingest.analyze))
+        monkeypatch.setattr(scoring, "analyze", noting_the_turn("analyse", scoring.analyze))
+        monkeypatch.setattr(commits, "store", noting_the_turn("commit", commits.store))
+        article = {"source": "a.example", "text": CLAIMS}
+        stored = client.post("/articles", json=article)
+        scored = client.post("/score", json={**article, "source": "b.example", "store": True})
+        # Text with spaces around it is scored, then analysed again as stored: a turn each.
+        spaced = {**article, "source": "c.example", "text": f" {CLAIMS} ", "store": True}
+        scored_spaced = client.post("/score", json=spaced)
+
+    assert [r.status_code for r in (stored, scored, scored_spaced)] == [201, 200, 200]
+    assert held == [
+        "analyse: held",
+        "commit: free",
+        "analyse: held",
+        "commit: free",
+        "analyse: held",
+        "analyse: held",
+        "commit: free",
+    ]
+
+
+def test_scoring_that_waits_out_its_budget_for_a_turn_is_told_to_retry(
+    database_url: str, engine: Engine
+) -> None:
+    limits = {"max_concurrent_analyses": 1, "score_time_budget_seconds": 0.05}
+    with app_with(database_url, **limits) as client:
+        turns = client.app.state.analysis_turns  # type: ignore[attr-defined]
+        turns.take()
+        response = client.post("/score", json={"text": CLAIMS})
+        turns.give_back()
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "time_budget_exceeded"
+    assert response.json()["error"]["details"]["stage"] == "its turn to analyse"
+    assert turns.waiting == 0
 
 
 def test_a_write_refused_inside_the_route_gives_its_slot_back(

@@ -1,7 +1,6 @@
 """Group commit: concurrent requests' articles written together, each answered for itself."""
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -17,6 +16,7 @@ from service.store.db import session_scope
 from service.store.group_commit import GroupCommit
 from service.store.repository import EncodedAnalysis, NewArticle
 from tests.factories import new_article
+from tests.waiting import wait_until
 
 TEXT = "Der Stadtrat beschloss am Montag {} neue Radwege für die Innenstadt."
 
@@ -44,9 +44,9 @@ def test_articles_that_wait_together_are_stored_in_one_group(
     articles[2] = replace(articles[1])  # the same article twice, from two requests at once
     with _writes_held(engine, [blocker, *articles]):
         results = _in_threads(commits, [blocker])
-        _wait_until(lambda: commits.queued == 0)  # the writer took the blocker and waits
+        wait_until(lambda: commits.queued == 0)  # the writer took the blocker and waits
         results += _in_threads(commits, articles)
-        _wait_until(lambda: commits.queued == len(articles))
+        wait_until(lambda: commits.queued == len(articles))
     rows = [result() for result in results]
 
     assert [created for _, created in rows] == [True, True, True, False]
@@ -63,9 +63,9 @@ def test_an_article_the_store_refuses_fails_alone(engine: Engine, commits: Group
     )
     with _writes_held(engine, [blocker, good, unstorable]):
         results = _in_threads(commits, [blocker])
-        _wait_until(lambda: commits.queued == 0)
+        wait_until(lambda: commits.queued == 0)
         results += _in_threads(commits, [good, unstorable])
-        _wait_until(lambda: commits.queued == 2)
+        wait_until(lambda: commits.queued == 2)
 
     assert [result()[1] for result in results[:2]] == [True, True]
     with pytest.raises((StatementError, TypeError)):  # wrapped by SQLAlchemy on SQLite only
@@ -82,7 +82,7 @@ def test_a_write_that_takes_too_long_is_busy_and_dropped_unless_already_begun(
     try:
         with _writes_held(engine, [begun, waiting]):
             results = _in_threads(commits, [begun])
-            _wait_until(lambda: commits.queued == 0)  # taken into a transaction, which waits
+            wait_until(lambda: commits.queued == 0)  # taken into a transaction, which waits
             with pytest.raises(DatabaseUnavailable) as busy:
                 commits.store(waiting)
             with pytest.raises(DatabaseUnavailable):
@@ -133,10 +133,3 @@ def _result_of(thread: threading.Thread, outcome: dict[str, Any]) -> Callable[[]
         return outcome["stored"]
 
     return result
-
-
-def _wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 5
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)

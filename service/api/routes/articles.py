@@ -70,7 +70,7 @@ def create_article(
     if stored:
         response.status_code = status.HTTP_200_OK
         return _public(session, stored[0])
-    item = fetch.fill_from_url(item, fetcher, min_chars=settings.fetch_min_text_chars)
+    item = fetch.fill_from_url(item, fetcher, min_chars=settings.fetch_min_text_chars, turn=turns)
     article, created = ingest.store_one(commits, item, settings, turn=turns)
     if not created:
         response.status_code = status.HTTP_200_OK

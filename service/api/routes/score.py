@@ -53,17 +53,16 @@ def score(
     page at `url` is fetched and its article extracted; `fetched` then holds what was scored."""
     caller.require("write" if body.store else "read")
     by_url = body.text is None
-    body = fetch.fill_from_url(body, fetcher, min_chars=settings.fetch_min_text_chars)
-    # The budget is for scoring; fetching is bounded by the fetch timeouts of its own.
+    state = request.app.state
+    turns = state.analysis_turns
+    body = fetch.fill_from_url(body, fetcher, min_chars=settings.fetch_min_text_chars, turn=turns)
+    # The budget is for scoring, the wait for a turn included; fetching has timeouts of its own.
     deadline = Deadline.after(settings.score_time_budget_seconds)
-    engine = request.app.state.engine
-    with request.app.state.analysis_turns, session_scope(engine) as session:
-        scored = scoring.score_text(session, body, settings, deadline, request.app.state.peer_cache)
+    with turns.within(deadline), session_scope(state.engine) as session:
+        scored = scoring.score_text(session, body, settings, deadline, state.peer_cache)
     if body.store:
         # Stored after scoring, with what other requests store: the lock is held for inserts only.
-        scored = scoring.store_scored(
-            request.app.state.group_commit, body, scored, settings, request.app.state.analysis_turns
-        )
+        scored = scoring.store_scored(state.group_commit, body, scored, settings, turns)
     response = to_response(scored)
     if by_url:
         response.fetched = FetchedOut(
