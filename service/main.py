@@ -74,7 +74,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.state.scoring_slots = threading.BoundedSemaphore(settings.max_concurrent_scores)
     app.state.writing_slots = threading.BoundedSemaphore(settings.max_concurrent_writes)
-    app.state.analysis_turns = Turns(settings.max_concurrent_analyses)
+    app.state.analysis_turns = Turns(
+        settings.max_concurrent_analyses, observe=metrics.turn_waits.observe
+    )
     app.state.peer_cache = PeerCache.of_size(
         settings.analysis_cache_size, observe=metrics.cache_observer
     )

@@ -5,8 +5,9 @@ other slower and keep the worker's database writer waiting for the GIL. They tak
 first come, first served."""
 
 import threading
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -21,19 +22,28 @@ class Turns:
     request that gives its turn back and asks again (a batch, item by item) queues behind the
     requests already waiting instead of taking it straight back."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, observe: Callable[[float], None] | None = None) -> None:
+        """`observe` is given the seconds each wait for a turn took (zero when one was free)."""
         self._lock = threading.Lock()
         self._free = size
         self._waiting: deque[threading.Event] = deque()
+        self._observe = observe or (lambda seconds: None)
 
     def take(self, timeout: float | None = None) -> bool:
         """Wait for a turn, at most `timeout` seconds (None: as long as it takes); whether taken."""
         with self._lock:
             if self._free and not self._waiting:
                 self._free -= 1
+                self._observe(0.0)
                 return True
             handed = threading.Event()
             self._waiting.append(handed)
+        started = time.monotonic()
+        taken = self._wait(handed, timeout)
+        self._observe(time.monotonic() - started)
+        return taken
+
+    def _wait(self, handed: threading.Event, timeout: float | None) -> bool:
         if handed.wait(timeout):
             return True
         with self._lock:
