@@ -20,13 +20,14 @@ class Deadline:
     def check(self, stage: str) -> None:
         """Raise `TimeBudgetExceeded` when the budget is spent, before `stage` begins."""
         if time.monotonic() > self.at:
-            raise self.exceeded(stage)
+            raise self.error(stage)
 
     def remaining(self) -> float | None:
         """Seconds left (none below zero); None without a deadline."""
         return None if self.at == float("inf") else max(0.0, self.at - time.monotonic())
 
-    def exceeded(self, stage: str) -> TimeBudgetExceeded:
+    def error(self, stage: str) -> TimeBudgetExceeded:
+        """The error of a budget spent before `stage` began."""
         return TimeBudgetExceeded(
             f"the request ran out of its {self.budget_seconds:g} s budget before {stage}",
             details={"budget_seconds": self.budget_seconds, "stage": stage},

@@ -93,8 +93,8 @@ class Settings(BaseSettings):
         "or store, one batch item, a fetched page to extract); the others wait their turn, "
         "first come, first served, inside their slot. A worker runs Python on one core at a "
         "time: more at once only slows each and keeps its database writer waiting. A scoring "
-        "request keeps its turn while it reads its peers; its wait counts against "
-        "`score_time_budget_seconds`.",
+        "request keeps its turn while it reads its peers, and its wait for that turn counts "
+        "against `score_time_budget_seconds`.",
     )
     score_time_budget_seconds: float = Field(
         default=10.0,

@@ -23,41 +23,55 @@ class Turns:
     requests already waiting instead of taking it straight back."""
 
     def __init__(self, size: int, observe: Callable[[float], None] | None = None) -> None:
-        """`observe` is given the seconds each wait for a turn took (zero when one was free)."""
+        """`observe` is given the seconds of each wait for a turn (zero when one was free)."""
         self._lock = threading.Lock()
-        self._free = size
+        self._size, self._held = size, 0
         self._waiting: deque[threading.Event] = deque()
         self._observe = observe or (lambda seconds: None)
 
     def take(self, timeout: float | None = None) -> bool:
         """Wait for a turn, at most `timeout` seconds (None: as long as it takes); whether taken."""
-        with self._lock:
-            if self._free and not self._waiting:
-                self._free -= 1
-                self._observe(0.0)
-                return True
-            handed = threading.Event()
-            self._waiting.append(handed)
         started = time.monotonic()
-        taken = self._wait(handed, timeout)
-        self._observe(time.monotonic() - started)
+        taken = self._take(timeout)
+        try:
+            self._observe(time.monotonic() - started)
+        except BaseException:
+            if taken:
+                self.give_back()
+            raise
         return taken
-
-    def _wait(self, handed: threading.Event, timeout: float | None) -> bool:
-        if handed.wait(timeout):
-            return True
-        with self._lock:
-            if handed.is_set():  # handed over just as the wait ran out
-                return True
-            self._waiting.remove(handed)
-            return False
 
     def give_back(self) -> None:
         with self._lock:
+            if not self._held:
+                raise ValueError("a turn given back that was not taken")
             if self._waiting:
-                self._waiting.popleft().set()
+                self._waiting.popleft().set()  # still held, by the waiter now
             else:
-                self._free += 1
+                self._held -= 1
+
+    def _take(self, timeout: float | None) -> bool:
+        with self._lock:
+            if self._held < self._size and not self._waiting:
+                self._held += 1
+                return True
+            handed = threading.Event()
+            self._waiting.append(handed)
+        try:
+            handed.wait(timeout)
+        except BaseException:  # an interrupt: out of the queue, and any turn handed over back
+            if self._leave(handed):
+                self.give_back()
+            raise
+        return self._leave(handed)
+
+    def _leave(self, handed: threading.Event) -> bool:
+        """Out of the queue; whether a turn was handed over (perhaps just as the wait ran out)."""
+        with self._lock:
+            if handed.is_set():
+                return True
+            self._waiting.remove(handed)
+            return False
 
     def __enter__(self) -> None:
         self.take()
@@ -69,7 +83,7 @@ class Turns:
     def within(self, deadline: Deadline = NO_DEADLINE) -> Iterator[None]:
         """A turn taken before `deadline`, or `TimeBudgetExceeded` without one."""
         if not self.take(deadline.remaining()):
-            raise deadline.exceeded("its turn to analyse")
+            raise deadline.error("its turn to analyse")
         try:
             yield
         finally:
@@ -77,4 +91,5 @@ class Turns:
 
     @property
     def waiting(self) -> int:
+        """Requests waiting for a turn now."""
         return len(self._waiting)

@@ -2,9 +2,11 @@
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
+from service import turns as turns_module
 from service.deadline import Deadline
 from service.errors import TimeBudgetExceeded
 from service.turns import Turns
@@ -83,3 +85,66 @@ def test_waiting_past_the_deadline_is_a_spent_time_budget() -> None:
     with turns.within(Deadline.after(1)):
         assert turns.take(timeout=0) is False  # held by this block
     assert turns.take(timeout=0) is True
+
+
+def _events(monkeypatch: pytest.MonkeyPatch, event: type[threading.Event]) -> None:
+    """Waiters in `service.turns` get `event` instead of threading's own."""
+    fake = SimpleNamespace(Lock=threading.Lock, Event=event)
+    monkeypatch.setattr(turns_module, "threading", fake)
+
+
+def test_a_turn_handed_over_just_as_the_wait_runs_out_is_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    turns = Turns(1)
+    turns.take()
+
+    class HandedAtTheLastMoment(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            turns.give_back()  # the holder is done as the wait runs out
+            return False
+
+    _events(monkeypatch, HandedAtTheLastMoment)
+
+    assert turns.take(timeout=0.01) is True
+    assert turns.waiting == 0
+    turns.give_back()
+    assert turns.take(timeout=0) is True
+
+
+def test_an_interrupted_wait_leaves_the_queue_and_loses_no_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    turns = Turns(1)
+    turns.take()
+
+    class Interrupted(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            raise KeyboardInterrupt
+
+    _events(monkeypatch, Interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        turns.take()
+    assert turns.waiting == 0
+    turns.give_back()
+    assert turns.take(timeout=0) is True
+
+
+def test_a_turn_not_taken_cannot_be_given_back() -> None:
+    turns = Turns(1)
+
+    with pytest.raises(ValueError, match="not taken"):
+        turns.give_back()
+
+
+def test_a_failing_observer_does_not_keep_the_turn() -> None:
+    def broken(seconds: float) -> None:
+        raise RuntimeError("metrics down")
+
+    turns = Turns(1, observe=broken)
+
+    with pytest.raises(RuntimeError):
+        turns.take()
+    with pytest.raises(ValueError, match="not taken"):
+        turns.give_back()

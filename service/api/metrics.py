@@ -54,8 +54,8 @@ class Metrics:
 
         self.turn_waits = Histogram(
             "crosscheck_analysis_turn_wait_seconds",
-            "Time requests waited for their turn to analyse: near zero while a worker's CPU keeps "
-            "up, growing when it does not.",
+            "Each wait for a turn to analyse (a batch waits once per item): near zero while a "
+            "worker's CPU keeps up, growing when it does not.",
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
             registry=self.registry,
         )

@@ -6,14 +6,18 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+import respx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from service import ingest, scoring
+from service import fetch, ingest, scoring
 from service.main import create_app
 from service.settings import Settings
+from tests.factories import page
 from tests.waiting import wait_until
 
+URL = "https://donaubote.example/bayern/hochwasser-passau"
+PAGE = "passau_de.html"
 CLAIMS = (
     "Witali Klitschko sagte, 5 Menschen seien getötet worden. "
     "Russland habe 31 Drohnen gestartet. "
@@ -131,43 +135,51 @@ def test_requests_wait_in_line_for_a_turn_to_analyse(database_url: str, engine: 
     assert turns.take(timeout=0)  # every request gave its turn back
 
 
-def test_a_turn_is_held_to_analyse_and_given_back_before_the_commit(
-    database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+def test_a_turn_is_held_to_extract_and_analyse_and_never_to_fetch_or_commit(
+    database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch, respx_mock: respx.MockRouter
 ) -> None:
+    respx_mock.get(URL).respond(200, headers={"content-type": "text/html"}, text=page(PAGE))
     held: list[str] = []
     with app_with(database_url, max_concurrent_analyses=1) as client:
-        commits = client.app.state.group_commit  # type: ignore[attr-defined]
-        turns = client.app.state.analysis_turns  # type: ignore[attr-defined]
+        state = client.app.state  # type: ignore[attr-defined]
+        turns = state.analysis_turns
 
         def noting_the_turn(step: str, do: Callable[..., Any]) -> Callable[..., Any]:
-            def step_in_turn(*args: Any) -> Any:
+            def step_in_turn(*args: Any, **kwargs: Any) -> Any:
                 free = turns.take(timeout=0)
                 if free:
                     turns.give_back()
                 held.append(f"{step}: {'free' if free else 'held'}")
-                return do(*args)
+                return do(*args, **kwargs)
 
             return step_in_turn
 
-        monkeypatch.setattr(ingest, "analyze", noting_the_turn("analyse", ingest.analyze))
-        monkeypatch.setattr(scoring, "analyze", noting_the_turn("analyse", scoring.analyze))
-        monkeypatch.setattr(commits, "store", noting_the_turn("commit", commits.store))
+        for module, step, name in [
+            (ingest, "analyse", "analyze"),
+            (scoring, "analyse", "analyze"),
+            (fetch, "extract", "extract"),
+            (ingest, "batch commit", "write_transaction"),
+            (state.group_commit, "commit", "store"),
+            (state.fetcher, "fetch", "get"),
+        ]:
+            monkeypatch.setattr(module, name, noting_the_turn(step, getattr(module, name)))
         article = {"source": "a.example", "text": CLAIMS}
         stored = client.post("/articles", json=article)
         scored = client.post("/score", json={**article, "source": "b.example", "store": True})
         # Text with spaces around it is scored, then analysed again as stored: a turn each.
         spaced = {**article, "source": "c.example", "text": f" {CLAIMS} ", "store": True}
         scored_spaced = client.post("/score", json=spaced)
+        by_url = client.post("/articles", json={"url": URL})
+        batch = client.post("/articles/batch", json={"items": [{**article, "source": "d.example"}]})
 
-    assert [r.status_code for r in (stored, scored, scored_spaced)] == [201, 200, 200]
+    statuses = [r.status_code for r in (stored, scored, scored_spaced, by_url, batch)]
+    assert statuses == [201, 200, 200, 201, 200]
     assert held == [
-        "analyse: held",
-        "commit: free",
-        "analyse: held",
-        "commit: free",
-        "analyse: held",
-        "analyse: held",
-        "commit: free",
+        *("analyse: held", "commit: free"),
+        *("analyse: held", "commit: free"),
+        *("analyse: held", "analyse: held", "commit: free"),
+        *("fetch: free", "extract: held", "analyse: held", "commit: free"),
+        *("analyse: held", "batch commit: free"),
     ]
 
 
@@ -178,8 +190,11 @@ def test_scoring_that_waits_out_its_budget_for_a_turn_is_told_to_retry(
     with app_with(database_url, **limits) as client:
         turns = client.app.state.analysis_turns  # type: ignore[attr-defined]
         turns.take()
-        response = client.post("/score", json={"text": CLAIMS})
-        turns.give_back()
+        with ThreadPoolExecutor(1) as pool:
+            try:
+                response = pool.submit(client.post, "/score", json={"text": CLAIMS}).result(10)
+            finally:
+                turns.give_back()
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "time_budget_exceeded"
