@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
@@ -87,9 +88,14 @@ def test_waiting_past_the_deadline_is_a_spent_time_budget() -> None:
     assert turns.take(timeout=0) is True
 
 
-def _events(monkeypatch: pytest.MonkeyPatch, event: type[threading.Event]) -> None:
-    """Waiters in `service.turns` get `event` instead of threading's own."""
-    fake = SimpleNamespace(Lock=threading.Lock, Event=event)
+def _waits_end(monkeypatch: pytest.MonkeyPatch, ending: Callable[[], bool]) -> None:
+    """Every wait for a turn in `service.turns` ends at once, as `ending` says."""
+
+    class Ending(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            return ending()
+
+    fake = SimpleNamespace(Lock=threading.Lock, Event=Ending)
     monkeypatch.setattr(turns_module, "threading", fake)
 
 
@@ -99,12 +105,11 @@ def test_a_turn_handed_over_just_as_the_wait_runs_out_is_taken(
     turns = Turns(1)
     turns.take()
 
-    class HandedAtTheLastMoment(threading.Event):
-        def wait(self, timeout: float | None = None) -> bool:
-            turns.give_back()  # the holder is done as the wait runs out
-            return False
+    def handed_at_the_last_moment() -> bool:
+        turns.give_back()  # the holder is done as the wait runs out
+        return False
 
-    _events(monkeypatch, HandedAtTheLastMoment)
+    _waits_end(monkeypatch, handed_at_the_last_moment)
 
     assert turns.take(timeout=0.01) is True
     assert turns.waiting == 0
@@ -118,11 +123,10 @@ def test_an_interrupted_wait_leaves_the_queue_and_loses_no_turn(
     turns = Turns(1)
     turns.take()
 
-    class Interrupted(threading.Event):
-        def wait(self, timeout: float | None = None) -> bool:
-            raise KeyboardInterrupt
+    def interrupted() -> bool:
+        raise KeyboardInterrupt
 
-    _events(monkeypatch, Interrupted)
+    _waits_end(monkeypatch, interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         turns.take()
