@@ -387,11 +387,5 @@ def reanalyse(engine: Engine, *, after_id: int, limit: int, everything: bool) ->
         for article in articles
         if article is not None and article.id is not None
     }
-
-    def save(session: Session) -> None:
-        for article_id, analysis in analyses.items():
-            if repository.get_article(session, article_id=article_id) is not None:  # not deleted
-                repository.save_analysis(session, article_id=article_id, analysis=analysis)
-
-    write_transaction(engine, save)
+    write_transaction(engine, lambda session: repository.save_analyses(session, analyses=analyses))
     return ids

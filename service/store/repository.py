@@ -1,7 +1,7 @@
 """Every query the service makes. Keyword-only functions; callers own the transaction."""
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -197,15 +197,7 @@ def _insert(session: Session, new: Sequence[tuple[Article, NewArticle]]) -> None
     )
     for (row, _), article_id in zip(new, inserted.scalars(), strict=True):
         row.id = article_id
-    analyses = [
-        {
-            "article_id": row.id,
-            "version": ANALYSIS_VERSION,
-            "data": article.analysis.data,
-            "features": article.analysis.features,
-        }
-        for row, article in new
-    ]
+    analyses = [_analysis_columns(row.id, article.analysis) for row, article in new]
     connection.execute(insert(_ANALYSES), analyses)
 
 
@@ -225,13 +217,13 @@ def _columns(row: Article) -> dict[str, Any]:
     return row.model_dump(exclude={"id"})
 
 
-def analysis_row(article_id: int, analysis: EncodedAnalysis) -> ArticleAnalysis:
-    return ArticleAnalysis(
-        article_id=article_id,
-        version=ANALYSIS_VERSION,
-        data=analysis.data,
-        features=analysis.features,
-    )
+def _analysis_columns(article_id: int | None, analysis: EncodedAnalysis) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "version": ANALYSIS_VERSION,
+        "data": analysis.data,
+        "features": analysis.features,
+    }
 
 
 def get_article(session: Session, *, article_id: int) -> Article | None:
@@ -447,5 +439,10 @@ def article_ids(session: Session, *, after_id: int, limit: int, outdated_only: b
     return [article_id for article_id in session.exec(query).all() if article_id is not None]
 
 
-def save_analysis(session: Session, *, article_id: int, analysis: EncodedAnalysis) -> None:
-    session.merge(analysis_row(article_id, analysis))
+def save_analyses(session: Session, *, analyses: Mapping[int, EncodedAnalysis]) -> None:
+    """Store the analyses by article id, replacing older ones; articles deleted meanwhile are
+    left out (one query for which are still stored)."""
+    stored = set(session.exec(select(Article.id).where(col(Article.id).in_(list(analyses)))).all())
+    for article_id, analysis in analyses.items():
+        if article_id in stored:
+            session.merge(ArticleAnalysis(**_analysis_columns(article_id, analysis)))

@@ -143,3 +143,19 @@ def _blind_once(original):  # type: ignore[no-untyped-def]
 
 def _fields(article: NewArticle) -> dict[str, object]:
     return {name: getattr(article, name) for name in NewArticle.__slots__}
+
+
+def test_save_analyses_replaces_them_and_leaves_out_articles_deleted_meanwhile(
+    engine: Engine,
+) -> None:
+    kept, deleted = (_store(engine, new_article(s, TEXT)) for s in ("a.example", "b.example"))
+    again = new_article("c.example", "Der Stadtrat tagte.").analysis
+    with session_scope(engine, write=True) as session:
+        repository.delete_article(session, article_id=deleted.id)
+        repository.save_analyses(session, analyses={kept.id: again, deleted.id: again})
+        session.commit()
+
+    with session_scope(engine) as session:
+        analyses = repository.stored_analyses(session, article_ids=[kept.id, deleted.id])
+    assert set(analyses) == {kept.id}
+    assert analyses[kept.id][1] == again.data
