@@ -1,10 +1,9 @@
 """Group commit: concurrent requests' articles written together, each answered for itself."""
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -28,6 +27,13 @@ def commits(engine: Engine) -> Iterator[GroupCommit]:
     commits.close()
 
 
+@pytest.fixture
+def requests() -> Iterator[ThreadPoolExecutor]:
+    """Threads to store from, one per concurrent request."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        yield pool
+
+
 def test_a_stored_article_is_found_again(commits: GroupCommit) -> None:
     article = new_article("a.example", TEXT.format(12), url="https://a.example/1")
     first, created = commits.store(article)
@@ -37,17 +43,17 @@ def test_a_stored_article_is_found_again(commits: GroupCommit) -> None:
 
 
 def test_articles_that_wait_together_are_stored_in_one_group(
-    engine: Engine, commits: GroupCommit
+    engine: Engine, commits: GroupCommit, requests: ThreadPoolExecutor
 ) -> None:
     blocker = new_article("a.example", TEXT.format(1))
     articles = [new_article(f"{n}.example", TEXT.format(n)) for n in (2, 3, 3)]
     articles[2] = replace(articles[1])  # the same article twice, from two requests at once
     with _writes_held(engine, [blocker, *articles]):
-        results = _in_threads(commits, [blocker])
+        results = [requests.submit(commits.store, blocker)]
         wait_until(lambda: commits.queued == 0)  # the writer took the blocker and waits
-        results += _in_threads(commits, articles)
+        results += [requests.submit(commits.store, article) for article in articles]
         wait_until(lambda: commits.queued == len(articles))
-    rows = [result() for result in results]
+    rows = [result.result(10) for result in results]
 
     assert [created for _, created in rows] == [True, True, True, False]
     assert rows[2][0].id == rows[3][0].id
@@ -55,38 +61,40 @@ def test_articles_that_wait_together_are_stored_in_one_group(
         assert repository.count_articles(session) == 3
 
 
-def test_an_article_the_store_refuses_fails_alone(engine: Engine, commits: GroupCommit) -> None:
+def test_an_article_the_store_refuses_fails_alone(
+    engine: Engine, commits: GroupCommit, requests: ThreadPoolExecutor
+) -> None:
     blocker, good = (new_article("a.example", TEXT.format(n)) for n in (1, 2))
     unstorable = replace(
         new_article("b.example", TEXT.format(3)),
         analysis=EncodedAnalysis(data={"not json": object()}, features={}),
     )
     with _writes_held(engine, [blocker, good, unstorable]):
-        results = _in_threads(commits, [blocker])
+        results = [requests.submit(commits.store, blocker)]
         wait_until(lambda: commits.queued == 0)
-        results += _in_threads(commits, [good, unstorable])
+        results += [requests.submit(commits.store, article) for article in (good, unstorable)]
         wait_until(lambda: commits.queued == 2)
 
-    assert [result()[1] for result in results[:2]] == [True, True]
+    assert [result.result(10)[1] for result in results[:2]] == [True, True]
     with pytest.raises((StatementError, TypeError)):  # wrapped by SQLAlchemy on SQLite only
-        results[2]()
+        results[2].result(10)
     with session_scope(engine) as session:
         assert repository.count_articles(session) == 2
 
 
 def test_a_write_that_takes_too_long_is_busy_and_dropped_unless_already_begun(
-    engine: Engine,
+    engine: Engine, requests: ThreadPoolExecutor
 ) -> None:
     commits = GroupCommit(engine, max_group=100, timeout=0.3)
     begun, waiting = (new_article("a.example", TEXT.format(n)) for n in (1, 2))
     try:
         with _writes_held(engine, [begun, waiting]):
-            results = _in_threads(commits, [begun])
+            result = requests.submit(commits.store, begun)
             wait_until(lambda: commits.queued == 0)  # taken into a transaction, which waits
             with pytest.raises(DatabaseUnavailable) as busy:
                 commits.store(waiting)
             with pytest.raises(DatabaseUnavailable):
-                results[0]()
+                result.result(10)
     finally:
         commits.close()
 
@@ -104,32 +112,3 @@ def _writes_held(engine: Engine, articles: list[NewArticle]) -> Iterator[None]:
         repository.lock_for_insert(session, articles=articles)
         yield
         session.rollback()
-
-
-def _in_threads(commits: GroupCommit, articles: list[NewArticle]) -> list[Callable[[], Any]]:
-    """Store each article from a thread of its own; a call per article that returns its result
-    (or raises its error) once stored."""
-    results: list[Callable[[], Any]] = []
-    for article in articles:
-        outcome: dict[str, Any] = {}
-
-        def store(article: NewArticle = article, outcome: dict[str, Any] = outcome) -> None:
-            try:
-                outcome["stored"] = commits.store(article)
-            except Exception as exc:
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=store)
-        thread.start()
-        results.append(_result_of(thread, outcome))
-    return results
-
-
-def _result_of(thread: threading.Thread, outcome: dict[str, Any]) -> Callable[[], Any]:
-    def result() -> Any:
-        thread.join(10)
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["stored"]
-
-    return result
