@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from service.analysis.normalize import content_hash, normalize_with_offsets
 from service.analysis.peers import story_similarity
-from service.analysis.pipeline import analyze, judge
+from service.analysis.pipeline import PeerAnalysis, analyze, judge
 from service.analysis.records import Analysis, Candidate
 from service.main import create_app, tune_garbage_collector
 from service.settings import Settings
@@ -93,7 +93,8 @@ def _brute_force_one(engine: Any, query: dict[str, Any], settings: Settings) -> 
         (candidate, similarity) for similarity, candidate, _ in scored[: thresholds.max_peers]
     ]
     analyses = {
-        candidate.article_id: analysis for _, candidate, analysis in scored[: thresholds.max_peers]
+        candidate.article_id: PeerAnalysis.of(analysis)
+        for _, candidate, analysis in scored[: thresholds.max_peers]
     }
     judge(normalized, article, chosen, analyses, weights={}, thresholds=thresholds)
 

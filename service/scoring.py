@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
-from service.analysis.pipeline import analyze, choose_peers, judge
+from service.analysis.pipeline import PeerAnalysis, analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report, StoryFeatures
 from service.deadline import NO_DEADLINE, Deadline
 from service.language import detect_language
@@ -212,14 +212,15 @@ def _analyses(
     session: Session,
     peers: list[StoredCandidate],
     features: dict[int, StoryFeatures],
-    cache: LruCache[Analysis],
-) -> dict[int, Analysis]:
-    """The chosen peers' decoded analyses by article id, read where `cache` lacks them."""
+    cache: LruCache[PeerAnalysis],
+) -> dict[int, PeerAnalysis]:
+    """The chosen peers' decoded analyses, with their statements, by article id, read where
+    `cache` lacks them."""
 
-    def read(ids: list[int]) -> dict[int, Analysis]:
+    def read(ids: list[int]) -> dict[int, PeerAnalysis]:
         stored = repository.stored_analyses(session, article_ids=ids)
         return {
-            article_id: load_analysis(data, text, features[article_id])
+            article_id: PeerAnalysis.of(load_analysis(data, text, features[article_id]))
             for article_id, (text, data) in stored.items()
         }
 

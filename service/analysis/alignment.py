@@ -9,14 +9,10 @@ ums Leben"), but only about the same event (a shared name around both sentences)
 like for like (a running total "seit Kriegsbeginn" is not the toll of one attack).
 """
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.analysis.names import name_stem
-from service.analysis.normalize import fold
 from service.analysis.params import Thresholds
 from service.analysis.records import (
     Analysis,
@@ -28,30 +24,10 @@ from service.analysis.records import (
     Stance,
     Voice,
 )
-from service.analysis.similarity import similarity_matrix
+from service.analysis.similarity import claim_sets, concatenate, similarity_matrix
+from service.analysis.statements import anchor_keys, article_names, cumulative
 
 _STORY_WIDE_UNITS = frozenset({"death", "injured"})
-# Running totals ("seit Kriegsbeginn 200 Tote") are not the toll of one event. Not "seit"
-# alone: "der tödlichste Angriff seit Jahrzehnten" qualifies the attack, not the count.
-_CUMULATIVE = (
-    "seit beginn",
-    "seit dem beginn",
-    "seit kriegsbeginn",
-    "seit anfang",
-    "seit ausbruch",
-    "insgesamt",
-    "bislang",
-    "bisher",
-    "since the start",
-    "since the beginning",
-    "since the war",
-    "since the invasion",
-    "in total",
-    "so far",
-    "a total of",
-    "depuis le debut",
-    "au total",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,23 +43,42 @@ class Judgement:
 
 
 @dataclass(frozen=True, slots=True)
-class _Statement:
-    """A peer's claim, with the names around it and all the names of its article."""
-
-    peer: Peer
-    claim: Claim
-    anchors: frozenset[str]
-    names: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
 class _Context:
-    """A claim being judged, with the names around it (its sentence and the one before) and
-    all the names of its article."""
+    """A claim being judged, with the names around it (its sentence and the one before),
+    all the names of its article, and whether it gives a running total."""
 
     claim: Claim
     anchors: frozenset[str]
     names: frozenset[str]
+    cumulative: bool
+
+
+@dataclass(slots=True)
+class _Spoken:
+    """What one voice says: its peers' claims as one list of statements, with the names
+    around each, and its figures and full dates indexed by statement."""
+
+    peers: list[Peer] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    anchors: list[frozenset[str]] = field(default_factory=list)
+    names: list[frozenset[str]] = field(default_factory=list)
+    cumulative: list[bool] = field(default_factory=list)
+    figures: dict[str, list[tuple[int, Quantity]]] = field(default_factory=dict)
+    dates: list[tuple[int, DateRef]] = field(default_factory=list)
+
+    def add(self, peer: Peer) -> None:
+        statements = peer.statements
+        for claim in peer.analysis.claims:
+            j = len(self.claims)
+            for quantity in claim.quantities:
+                self.figures.setdefault(quantity.unit, []).append((j, quantity))
+            self.dates.extend((j, date) for date in claim.dates if date.day and date.month)
+            self.claims.append(claim)
+        count = len(peer.analysis.claims)
+        self.peers.extend([peer] * count)
+        self.names.extend([statements.names] * count)
+        self.anchors.extend(statements.anchors)
+        self.cumulative.extend(statements.cumulative)
 
 
 def align(
@@ -91,50 +86,44 @@ def align(
 ) -> list[list[Judgement]]:
     """For every claim of `article`, the judgement of every voice that addresses it."""
     claims = article.claims
-    names = {peer.article_id: _names(peer.analysis) for peer in peers}
-    statements = [
-        _Statement(peer, claim, anchors, names[peer.article_id])
-        for peer in peers
-        for claim, anchors in zip(peer.analysis.claims, anchor_keys(peer.analysis), strict=True)
-    ]
-    if not claims or not statements:
+    if not claims or not any(peer.analysis.claims for peer in peers):
         return [[] for _ in claims]
-    similarity = similarity_matrix(claims, [s.claim for s in statements])
-    by_voice = {
-        voice.id: np.array([j for j, s in enumerate(statements) if s.peer.voice == voice.id])
-        for voice in voices
-    }
-    spoken = {voice_id: [statements[j] for j in js] for voice_id, js in by_voice.items()}
-    names = _names(article)
-    judgements: list[list[Judgement]] = []
-    for i, (claim, anchors) in enumerate(zip(claims, anchor_keys(article), strict=True)):
-        context = _Context(claim, anchors, names)
-        row = []
-        for voice in voices:
-            indices, own = by_voice[voice.id], spoken[voice.id]
-            judgement = _judge(context, voice.id, own, similarity[i, indices], thresholds)
+    similarity = similarity_matrix(
+        claim_sets(claims), concatenate([peer.statements.sets for peer in peers])
+    )
+    starts = np.cumsum([0, *(len(peer.analysis.claims) for peer in peers)])
+    spoken = {voice.id: _Spoken() for voice in voices}
+    columns: dict[int, list[int]] = {voice.id: [] for voice in voices}
+    for peer, start, end in zip(peers, starts, starts[1:], strict=False):
+        spoken[peer.voice].add(peer)
+        columns[peer.voice].extend(range(start, end))
+    names = article_names(article)
+    contexts = [
+        _Context(claim, anchors, names, bool(claim.quantities) and cumulative(claim.text))
+        for claim, anchors in zip(claims, anchor_keys(article), strict=True)
+    ]
+    judgements: list[list[Judgement]] = [[] for _ in claims]
+    nearest = min(
+        thresholds.related_similarity, thresholds.support_similarity, thresholds.negation_similarity
+    )
+    for voice in voices:
+        if not columns[voice.id]:
+            continue
+        sims = similarity[:, columns[voice.id]]
+        best = sims.argmax(axis=1)
+        top = sims[np.arange(len(claims)), best]
+        for i, context in enumerate(contexts):
+            if top[i] < nearest and not _tolls(context.claim):
+                continue  # nothing close, and only tolls are compared beyond close statements
+            row = sims[i].tolist()
+            judgement = _judge(context, voice.id, spoken[voice.id], row, int(best[i]), thresholds)
             if judgement is not None:
-                row.append(judgement)
-        judgements.append(row)
+                judgements[i].append(judgement)
     return judgements
 
 
-def _names(analysis: Analysis) -> frozenset[str]:
-    return frozenset(name_stem(key) for key in {m.key for m in analysis.mentions})
-
-
-def anchor_keys(analysis: Analysis) -> list[frozenset[str]]:
-    """For each claim, the name stems of its sentence and the sentence before it."""
-    sentence_starts = [s.start for s in analysis.sentences]
-    mention_starts = [m.start for m in analysis.mentions]
-    stems = [name_stem(m.key) for m in analysis.mentions]
-    anchors = []
-    for claim in analysis.claims:
-        index = max(0, bisect_right(sentence_starts, claim.start) - 2)
-        begin = analysis.sentences[index].start if analysis.sentences else claim.start
-        first, last = bisect_left(mention_starts, begin), bisect_left(mention_starts, claim.end)
-        anchors.append(frozenset(stems[first:last]))
-    return anchors
+def _tolls(claim: Claim) -> bool:
+    return any(q.unit in _STORY_WIDE_UNITS for q in claim.quantities)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,24 +137,15 @@ class _Slot:
 def _judge(
     context: _Context,
     voice: int,
-    statements: list[_Statement],
-    sims: np.ndarray,
+    spoken: _Spoken,
+    sims: list[float],
+    best: int,
     thresholds: Thresholds,
 ) -> Judgement | None:
-    if not statements:
-        return None
     claim = context.claim
-    best = int(np.argmax(sims))
-    nearest = min(
-        thresholds.related_similarity,
-        thresholds.support_similarity,
-        thresholds.negation_similarity,
-    )
-    if sims[best] < nearest and not any(q.unit in _STORY_WIDE_UNITS for q in claim.quantities):
-        return None  # nothing close, and only tolls are compared beyond close statements
-    slots = [_compare_quantity(context, q, statements, sims, thresholds) for q in claim.quantities]
-    slots.append(_compare_dates(context, statements, sims, thresholds))
-    slots.append(_compare_negation(claim, best, statements[best], float(sims[best]), thresholds))
+    slots = [_compare_quantity(context, q, spoken, sims, thresholds) for q in claim.quantities]
+    slots.append(_compare_dates(context, spoken, sims, thresholds))
+    slots.append(_compare_negation(claim, best, spoken.claims[best], sims[best], thresholds))
     compared = [slot for slot in slots if slot is not None]
     conflicting = [slot for slot in compared if slot.conflict is not None]
 
@@ -176,35 +156,32 @@ def _judge(
         stance, anchor = "supports", compared[0].index
     elif (
         sims[best] >= thresholds.support_similarity
-        and _about_the_same(context, statements[best], float(sims[best]), thresholds)
-        and not _other_figures(claim, statements[best].claim, thresholds)
+        and _about_the_same(context, spoken, best, sims[best], thresholds)
+        and not _other_figures(claim, spoken.claims[best], thresholds)
     ):
         stance, anchor = "supports", best
     elif sims[best] >= thresholds.related_similarity:
         stance, anchor = "related", best
     else:
         return None
-    chosen = statements[anchor]
+    peer = spoken.peers[anchor]
     conflicts = tuple(
-        Conflict(s.conflict.kind, s.conflict.found, s.conflict.expected, (chosen.peer.source,))
+        Conflict(s.conflict.kind, s.conflict.found, s.conflict.expected, (peer.source,))
         for s in conflicting
         if s.conflict is not None
     )
-    return Judgement(
-        voice, stance, chosen.peer, chosen.claim, round(float(sims[anchor]), 4), conflicts
-    )
+    return Judgement(voice, stance, peer, spoken.claims[anchor], round(sims[anchor], 4), conflicts)
 
 
 def _about_the_same(
-    context: _Context, statement: _Statement, similarity: float, thresholds: Thresholds
+    context: _Context, spoken: _Spoken, j: int, similarity: float, thresholds: Thresholds
 ) -> bool:
     """The same event: when both name places or people around them, each side's names occur
     in the other's article ("Moskauer" counts for "Moskau"); when either names none, close
     wording. Two floods in two towns are worded alike but name different towns."""
-    if context.anchors and statement.anchors:
-        return _shares(context.anchors, statement.names) and _shares(
-            statement.anchors, context.names
-        )
+    anchors = spoken.anchors[j]
+    if context.anchors and anchors:
+        return _shares(context.anchors, spoken.names[j]) and _shares(anchors, context.names)
     return similarity >= thresholds.related_similarity
 
 
@@ -215,24 +192,21 @@ def _shares(keys: frozenset[str], names: frozenset[str]) -> bool:
 def _compare_quantity(
     context: _Context,
     quantity: Quantity,
-    statements: list[_Statement],
-    sims: np.ndarray,
+    spoken: _Spoken,
+    sims: list[float],
     thresholds: Thresholds,
 ) -> _Slot | None:
     """Agreement with the closest statement counting the same thing, or a conflict with it."""
     if not quantity.unit:
         return None
     story_wide = quantity.unit in _STORY_WIDE_UNITS
-    cumulative = _cumulative(context.claim.text)
     matches = sorted(
         (
-            (float(sims[j]), j, other)
-            for j, statement in enumerate(statements)
-            for other in statement.claim.quantities
-            if other.unit == quantity.unit
-            and _about_the_same(context, statement, float(sims[j]), thresholds)
-            and (story_wide or sims[j] >= thresholds.related_similarity)
-            and _cumulative(statement.claim.text) == cumulative
+            (sims[j], j, other)
+            for j, other in spoken.figures.get(quantity.unit, ())
+            if (story_wide or sims[j] >= thresholds.related_similarity)
+            and spoken.cumulative[j] == context.cumulative
+            and _about_the_same(context, spoken, j, sims[j], thresholds)
         ),
         key=lambda match: (-match[0], match[1]),
     )
@@ -242,7 +216,7 @@ def _compare_quantity(
         if _same_value(quantity, other, thresholds):
             return _Slot(j)
     _, j, _ = matches[0]
-    expected = _counterpart(quantity, context.claim, statements[j].claim)
+    expected = _counterpart(quantity, context.claim, spoken.claims[j])
     if expected is None:
         return None
     return _Slot(j, Conflict("number", _format(quantity.value), _format(expected.value), ()))
@@ -263,20 +237,17 @@ def _counterpart(quantity: Quantity, claim: Claim, statement: Claim) -> Quantity
 
 
 def _compare_dates(
-    context: _Context, statements: list[_Statement], sims: np.ndarray, thresholds: Thresholds
+    context: _Context, spoken: _Spoken, sims: list[float], thresholds: Thresholds
 ) -> _Slot | None:
     """Full dates (day and month) about the same event: the same day agrees, another conflicts."""
     outcome: _Slot | None = None
     for date in (d for d in context.claim.dates if d.day and d.month):
         close = sorted(
             (
-                (float(sims[j]), j, other)
-                for j, statement in enumerate(statements)
-                for other in statement.claim.dates
-                if other.day
-                and other.month
-                and sims[j] >= thresholds.related_similarity
-                and _about_the_same(context, statement, float(sims[j]), thresholds)
+                (sims[j], j, other)
+                for j, other in spoken.dates
+                if sims[j] >= thresholds.related_similarity
+                and _about_the_same(context, spoken, j, sims[j], thresholds)
             ),
             key=lambda match: (-match[0], match[1]),
         )
@@ -302,17 +273,10 @@ def _format_date(date: DateRef) -> str:
     return f"{text}{date.year}" if date.year else text
 
 
-@lru_cache(maxsize=1 << 14)  # asked of every peer statement with a figure, for every claim
-def _cumulative(text: str) -> bool:
-    folded = f" {fold(text)} "
-    return any(cue in folded for cue in _CUMULATIVE)
-
-
 def _compare_negation(
-    claim: Claim, index: int, statement: _Statement, similarity: float, thresholds: Thresholds
+    claim: Claim, index: int, other: Claim, similarity: float, thresholds: Thresholds
 ) -> _Slot | None:
     """Only a conflict counts here: sharing a polarity with a close statement proves nothing."""
-    other = statement.claim
     if similarity < thresholds.negation_similarity or claim.negated == other.negated:
         return None
     if _different_speakers(claim.attribution, other.attribution):

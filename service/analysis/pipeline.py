@@ -5,7 +5,7 @@ choose_peers: analysis + candidates (features only) -> the story peers, best fir
 judge:        analysis + the peers' analyses -> voices -> alignment -> agreement -> flags
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from service.analysis.agreement import article_score, judge_claim
@@ -16,12 +16,13 @@ from service.analysis.params import Thresholds
 from service.analysis.peers import choose_peers, story_features
 from service.analysis.records import Analysis, Candidate, Report
 from service.analysis.sentences import split_sentences
+from service.analysis.statements import PeerAnalysis
 from service.analysis.voices import group_voices
 
 # Stored analyses of an older version are recomputed by `crosscheck reanalyse`.
 ANALYSIS_VERSION = 3
 
-__all__ = ["analyze", "choose_peers", "judge"]
+__all__ = ["PeerAnalysis", "analyze", "choose_peers", "judge"]
 
 
 def analyze(text: str, language: str | None) -> Analysis:
@@ -37,16 +38,18 @@ def judge(
     text: str,
     analysis: Analysis,
     chosen: list[tuple[Candidate, float]],
-    analyses: dict[int, Analysis],
+    analyses: Mapping[int, PeerAnalysis],
     *,
     weights: dict[str, float],
     thresholds: Thresholds,
     max_claims: int | None = None,
     checkpoint: Callable[[str], None] = lambda stage: None,
 ) -> Report:
-    """Score an analysed article (and its normalised text) against its chosen peers: its first
-    `max_claims` claims, and flags over the whole text. `checkpoint(stage)` is called before
-    each stage, so that the caller can stop the work (by raising) when it runs out of time."""
+    """Score an analysed article (and its normalised text) against its chosen peers, whose
+    analyses come with their statements (`analyses`, by article id; `PeerAnalysis.of`): its
+    first `max_claims` claims, and flags over the whole text. `checkpoint(stage)` is called
+    before each stage, so that the caller can stop the work (by raising) when it runs out of
+    time."""
     judged = replace(analysis, claims=analysis.claims[:max_claims])
     checkpoint("voices")
     peers, voices = group_voices(chosen, analyses, weights, thresholds)

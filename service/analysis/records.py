@@ -1,7 +1,10 @@
 """Every type that flows between pipeline stages. Frozen and slotted: stages never mutate input."""
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from service.analysis.statements import Statements
 
 Stance = Literal["supports", "contradicts", "related"]
 FlagType = Literal["spelling_drift", "translation_artifact", "scraping_residue"]
@@ -122,6 +125,7 @@ class Peer:
     similarity: float
     voice: int
     analysis: Analysis = field(repr=False)
+    statements: "Statements" = field(repr=False)
     features: StoryFeatures = field(default_factory=StoryFeatures, repr=False)
 
 

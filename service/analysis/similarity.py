@@ -1,30 +1,87 @@
 """Similarity of claims: shared word stems, lifted by the slots that do not depend on language
-(names and numbers), computed for all claim-statement pairs at once as sparse products."""
+(names and numbers), computed for all claim-statement pairs at once.
 
-from collections.abc import Hashable, Iterable, Sequence
+Each side is first turned into `ClaimSets`, flat arrays of each claim's stem, name and number
+ids. A stored peer's are derived once (`statements`); a request then only looks up the
+statements' ids among its own claims' and multiplies two small sparse matrices.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn import config_context
-from sklearn.metrics.pairwise import cosine_similarity
 
-from service.analysis.claims import STEM_SPACE
 from service.analysis.records import Claim
 
 
-def similarity_matrix(claims: Sequence[Claim], statements: Sequence[Claim]) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Sets:
+    """One set of integer ids per row, flattened: row i holds `sizes[i]` ids of `values`, in no
+    particular order."""
+
+    values: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def of(cls, rows: Sequence[Iterable[int]]) -> "Sets":
+        distinct = [set(row) for row in rows]
+        values = np.fromiter(chain.from_iterable(distinct), dtype=np.int64)
+        return cls(values, np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct)))
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def rows(self) -> np.ndarray:
+        """The row of each value."""
+        return np.repeat(np.arange(len(self.sizes)), self.sizes)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSets:
+    """What similarity compares of a list of claims."""
+
+    stems: Sets
+    names: Sets
+    numbers: Sets
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+
+def claim_sets(claims: Sequence[Claim]) -> ClaimSets:
+    return ClaimSets(
+        Sets.of([claim.stems for claim in claims]),
+        Sets.of([{_id(name) for name in _names(claim)} for claim in claims]),
+        Sets.of([{_id(number) for number in _numbers(claim)} for claim in claims]),
+    )
+
+
+def concatenate(parts: Sequence[ClaimSets]) -> ClaimSets:
+    """The claims of several lists, in order, as one list."""
+
+    def joined(sets: list[Sets]) -> Sets:
+        if not sets:
+            return Sets.of([])
+        values, sizes = zip(*((s.values, s.sizes) for s in sets), strict=True)
+        return Sets(np.concatenate(values), np.concatenate(sizes))
+
+    return ClaimSets(
+        joined([p.stems for p in parts]),
+        joined([p.names for p in parts]),
+        joined([p.numbers for p in parts]),
+    )
+
+
+def similarity_matrix(claims: ClaimSets, statements: ClaimSets) -> np.ndarray:
     """Claims x statements: stem cosine, or (across languages) shared names and numbers."""
-    # The matrices are built here, finite and well-formed: sklearn's checks would only cost time.
-    with config_context(skip_parameter_validation=True, assume_finite=True):
-        lexical = cosine_similarity(_stems(claims), _stems(statements))
-    names = _overlap([_names(c) for c in claims], [_names(s) for s in statements], "dice")
-    numbers = _overlap([_numbers(c) for c in claims], [_numbers(s) for s in statements], "overlap")
+    lexical = _overlap(claims.stems, statements.stems, "cosine")
+    names = _overlap(claims.names, statements.names, "dice")
+    numbers = _overlap(claims.numbers, statements.numbers, "overlap")
     return np.maximum(lexical, 0.5 * lexical + 0.3 * names + 0.2 * numbers)
-
-
-def _stems(claims: Sequence[Claim]) -> csr_matrix:
-    # Stem ids are sorted, distinct and below STEM_SPACE: they are the columns as they are.
-    return _matrix([claim.stems for claim in claims], STEM_SPACE)
 
 
 def _names(claim: Claim) -> set[str]:
@@ -36,30 +93,39 @@ def _numbers(claim: Claim) -> set[str]:
     return {f"{q.unit}:{q.value:g}" for q in claim.quantities}
 
 
-def _overlap(
-    first: Sequence[Iterable[Hashable]], second: Sequence[Iterable[Hashable]], kind: str
-) -> np.ndarray:
-    """Pairwise overlap of two lists of sets: Dice or overlap coefficient. The sets are
-    numbered into columns of this comparison only, so the sparse products stay small."""
-    columns: dict[Hashable, int] = {}
-    left_rows, right_rows = _rows(first, columns), _rows(second, columns)
-    left, right = _matrix(left_rows, len(columns)), _matrix(right_rows, len(columns))
-    shared = np.asarray((left @ right.T).todense())
-    a = np.asarray(left.sum(axis=1)).reshape(-1, 1)
-    b = np.asarray(right.sum(axis=1)).reshape(1, -1)
-    denominator = (a + b) / 2 if kind == "dice" else np.minimum(a, b)
+@lru_cache(maxsize=1 << 16)  # names and figures recur across peers and requests
+def _id(value: str) -> int:
+    """A 64-bit id of a name or figure: sets of them compare as sets of the strings would."""
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "little") >> 1
+
+
+def _shared(left: Sets, right: Sets) -> np.ndarray:
+    """How many ids each row of `left` shares with each row of `right`. Columns are only the
+    ids of `left`, so the matrices stay as small as the claims."""
+    vocabulary = np.unique(left.values)
+    if not len(vocabulary) or not len(right.values):
+        return np.zeros((len(left), len(right)), dtype=np.float32)
+    columns = np.minimum(np.searchsorted(vocabulary, right.values), len(vocabulary) - 1)
+    found = vocabulary[columns] == right.values
+    statements = csr_matrix(
+        (np.ones(int(found.sum()), dtype=np.float32), (right.rows()[found], columns[found])),
+        shape=(len(right), len(vocabulary)),
+    )
+    claims = np.zeros((len(left), len(vocabulary)), dtype=np.float32)
+    claims[left.rows(), np.searchsorted(vocabulary, left.values)] = 1.0
+    return np.asarray(statements @ claims.T).T
+
+
+def _overlap(left: Sets, right: Sets, kind: str) -> np.ndarray:
+    """Pairwise overlap of the sets of two lists: cosine, Dice or overlap coefficient."""
+    shared = _shared(left, right)
+    a = left.sizes.astype(np.float64).reshape(-1, 1)
+    b = right.sizes.astype(np.float64).reshape(1, -1)
+    if kind == "cosine":
+        denominator = np.sqrt(a * b)
+    elif kind == "dice":
+        denominator = (a + b) / 2
+    else:
+        denominator = np.minimum(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(denominator > 0, shared / np.maximum(denominator, 1e-9), 0.0)
-
-
-def _rows(sets: Sequence[Iterable[Hashable]], columns: dict[Hashable, int]) -> list[list[int]]:
-    return [
-        sorted({columns.setdefault(value, len(columns)) for value in values}) for values in sets
-    ]
-
-
-def _matrix(rows: Sequence[Sequence[int]], width: int) -> csr_matrix:
-    indptr = np.cumsum([0, *(len(row) for row in rows)])
-    indices = [index for row in rows for index in row]
-    data = np.ones(len(indices), dtype=np.float32)
-    return csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))

@@ -1,13 +1,16 @@
 """Independence: peers that copy one another (syndicated wire copy) or share a source speak once."""
 
+from collections.abc import Mapping
+
 from service.analysis.params import Thresholds
 from service.analysis.peers import copies
-from service.analysis.records import Analysis, Candidate, Peer, Voice
+from service.analysis.records import Candidate, Peer, Voice
+from service.analysis.statements import PeerAnalysis
 
 
 def group_voices(
     chosen: list[tuple[Candidate, float]],
-    analyses: dict[int, Analysis],
+    analyses: Mapping[int, PeerAnalysis],
     weights: dict[str, float],
     thresholds: Thresholds,
 ) -> tuple[tuple[Peer, ...], tuple[Voice, ...]]:
@@ -36,13 +39,8 @@ def group_voices(
 
     voice_of = {r: number for number, r in enumerate(sorted({root(i) for i in range(len(peers))}))}
     grouped = tuple(
-        Peer(
-            c.article_id,
-            c.source,
-            round(s, 4),
-            voice_of[root(i)],
-            analyses[c.article_id],
-            c.features,
+        analyses[c.article_id].peer(
+            c.article_id, c.source, round(s, 4), voice_of[root(i)], c.features
         )
         for i, (c, s) in enumerate(peers)
     )

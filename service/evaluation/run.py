@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from service.analysis.flags import consensus_of, find_flags
-from service.analysis.pipeline import analyze
-from service.analysis.records import Flag, Peer
+from service.analysis.pipeline import PeerAnalysis, analyze
+from service.analysis.records import Flag
 from service.evaluation.perturb import PERTURBATIONS, Gold
 
 __all__ = ["PERTURBATIONS", "Case", "Gold", "Tally"]
@@ -123,7 +123,9 @@ def flags_for(case: Case, stories: list[dict[str, Any]]) -> tuple[Flag, ...]:
         if a["story"] == case.story and (a["source"], a["language"]) != (case.source, case.language)
     ]
     peers = tuple(
-        Peer(n, article["source"], 1.0, n, analyze(article["text"], article["language"]))
+        PeerAnalysis.of(analyze(article["text"], article["language"])).peer(
+            n, article["source"], 1.0, n
+        )
         for n, article in enumerate(others)
     )
     return find_flags(case.text, analyze(case.text, case.language), consensus_of(peers))

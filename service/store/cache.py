@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from service.analysis.records import Analysis, StoryFeatures
+from service.analysis.records import StoryFeatures
+from service.analysis.statements import PeerAnalysis
 
 StoredKey = tuple[int, datetime, int]  # article id, stored at, analysis version
 Value = TypeVar("Value")
@@ -72,7 +73,7 @@ class LruCache(Generic[Value]):
 class PeerCache:
     """What scoring keeps of stored articles: candidates' features and peers' analyses."""
 
-    analyses: LruCache[Analysis]
+    analyses: LruCache[PeerAnalysis]
     features: LruCache[StoryFeatures]
 
     @classmethod

@@ -3,7 +3,7 @@
 import pytest
 
 from service.analysis.params import Thresholds
-from service.analysis.pipeline import analyze, choose_peers, judge
+from service.analysis.pipeline import PeerAnalysis, analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report
 
 T = Thresholds()
@@ -54,7 +54,7 @@ def run(
         published_at=published_at,
         thresholds=T,
     )
-    analyses = {record.article_id: peer for record, peer in stored}
+    analyses = {record.article_id: PeerAnalysis.of(peer) for record, peer in stored}
     return judge(text, analysis, chosen, analyses, weights=weights or {}, thresholds=T)
 
 
@@ -121,7 +121,9 @@ def test_support_below_the_related_similarity_still_counts_where_an_operator_set
         analysis, [record], own_source="me", own_hash="x", published_at=None, thresholds=thresholds
     )
 
-    report = judge(CLAIM_DE, analysis, chosen, {1: peer}, weights={}, thresholds=thresholds)
+    report = judge(
+        CLAIM_DE, analysis, chosen, {1: PeerAnalysis.of(peer)}, weights={}, thresholds=thresholds
+    )
 
     mayor = next(c for c in report.claims if "Steinruck" in c.claim.text)
     assert [e.stance for e in mayor.evidence] == ["supports"]

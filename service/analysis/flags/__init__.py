@@ -4,10 +4,8 @@ Adding a flagger is one module and one line in FLAGGERS. Order does not matter f
 flags are sorted by position at the end.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
-from functools import lru_cache
 
 from service.analysis.flags import (
     dates,
@@ -55,9 +53,7 @@ def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
     sources: dict[tuple[str, str], set[str]] = defaultdict(set)
     for peer in peers:
         language = peer.analysis.language or ""
-        surfaces = {m.text for m in peer.analysis.mentions}
-        surfaces.update(p for s in peer.analysis.sentences for p in _phrases(s.text))
-        for surface in surfaces:
+        for surface in peer.statements.spellings:
             voices[(surface, language)].add(peer.voice)
             sources[(surface, language)].add(peer.source)
     names = tuple(
@@ -66,12 +62,3 @@ def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
         for surface, language in [key]
     )
     return Consensus(names)
-
-
-_PHRASE = re.compile(r"(?<=\s)[A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)+")
-
-
-@lru_cache(maxsize=1 << 14)  # peers' sentences recur across requests
-def _phrases(sentence: str) -> tuple[str, ...]:
-    """Runs of capitalised words inside a sentence: "Crocus City Hall", "Le Monde"."""
-    return tuple(match.group() for match in _PHRASE.finditer(sentence))

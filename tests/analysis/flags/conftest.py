@@ -5,8 +5,8 @@ from collections.abc import Callable
 import pytest
 
 from service.analysis.flags import consensus_of, find_flags
-from service.analysis.pipeline import analyze
-from service.analysis.records import Flag, Peer
+from service.analysis.pipeline import PeerAnalysis, analyze
+from service.analysis.records import Flag
 
 FlagRun = Callable[..., list[Flag]]
 
@@ -20,7 +20,9 @@ def flags() -> FlagRun:
         peer_language: str | None = None,
     ) -> list[Flag]:
         peer_records = tuple(
-            Peer(n, f"peer{n}.example", 1.0, n, analyze(peer, peer_language or language))
+            PeerAnalysis.of(analyze(peer, peer_language or language)).peer(
+                n, f"peer{n}.example", 1.0, n
+            )
             for n, peer in enumerate(peers)
         )
         found = find_flags(text, analyze(text, language), consensus_of(peer_records))

@@ -1,0 +1,124 @@
+"""A peer's statements as judging compares them, derived once from its analysis.
+
+Every request that takes a stored article as a peer compares the same things of it: the stems,
+names and numbers of its claims (similarity), the names around each claim, whether a claim
+gives a running total, the names of the whole article, and the spellings it uses (drift). They
+depend on the peer alone, so the caller derives them once (`PeerAnalysis.of`) and keeps them
+with the analysis, rather than each request deriving them again.
+"""
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from service.analysis.names import name_stem
+from service.analysis.normalize import fold
+from service.analysis.records import Analysis, Peer, StoryFeatures
+from service.analysis.similarity import ClaimSets, claim_sets
+
+# Running totals ("seit Kriegsbeginn 200 Tote") are not the toll of one event. Not "seit"
+# alone: "der tödlichste Angriff seit Jahrzehnten" qualifies the attack, not the count.
+_CUMULATIVE = (
+    "seit beginn",
+    "seit dem beginn",
+    "seit kriegsbeginn",
+    "seit anfang",
+    "seit ausbruch",
+    "insgesamt",
+    "bislang",
+    "bisher",
+    "since the start",
+    "since the beginning",
+    "since the war",
+    "since the invasion",
+    "in total",
+    "so far",
+    "a total of",
+    "depuis le debut",
+    "au total",
+)
+_PHRASE = re.compile(r"(?<=\s)[A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """What judging compares of an article's claims (one entry per claim) and of its names."""
+
+    sets: ClaimSets
+    anchors: tuple[frozenset[str], ...]  # name stems of the claim's sentence and the one before
+    cumulative: tuple[bool, ...]  # the claim's figures are running totals
+    names: frozenset[str]  # name stems of the whole article
+    spellings: frozenset[str]  # names as written, and runs of them ("Crocus City Hall")
+
+
+@dataclass(frozen=True, slots=True)
+class PeerAnalysis:
+    """A stored article's analysis with its statements, as a peer is judged."""
+
+    analysis: Analysis
+    statements: Statements
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> "PeerAnalysis":
+        return cls(analysis, statements_of(analysis))
+
+    def peer(
+        self,
+        article_id: int,
+        source: str,
+        similarity: float,
+        voice: int,
+        features: StoryFeatures | None = None,
+    ) -> Peer:
+        return Peer(
+            article_id,
+            source,
+            similarity,
+            voice,
+            self.analysis,
+            self.statements,
+            features or self.analysis.features,
+        )
+
+
+def statements_of(analysis: Analysis) -> Statements:
+    return Statements(
+        claim_sets(analysis.claims),
+        tuple(anchor_keys(analysis)),
+        tuple(bool(claim.quantities) and cumulative(claim.text) for claim in analysis.claims),
+        article_names(analysis),
+        frozenset(
+            {m.text for m in analysis.mentions}
+            | {p for s in analysis.sentences for p in _phrases(s.text)}
+        ),
+    )
+
+
+def article_names(analysis: Analysis) -> frozenset[str]:
+    return frozenset(name_stem(key) for key in {m.key for m in analysis.mentions})
+
+
+def anchor_keys(analysis: Analysis) -> list[frozenset[str]]:
+    """For each claim, the name stems of its sentence and the sentence before it."""
+    sentence_starts = [s.start for s in analysis.sentences]
+    mention_starts = [m.start for m in analysis.mentions]
+    stems = [name_stem(m.key) for m in analysis.mentions]
+    anchors = []
+    for claim in analysis.claims:
+        index = max(0, bisect_right(sentence_starts, claim.start) - 2)
+        begin = analysis.sentences[index].start if analysis.sentences else claim.start
+        first, last = bisect_left(mention_starts, begin), bisect_left(mention_starts, claim.end)
+        anchors.append(frozenset(stems[first:last]))
+    return anchors
+
+
+def cumulative(text: str) -> bool:
+    folded = f" {fold(text)} "
+    return any(cue in folded for cue in _CUMULATIVE)
+
+
+@lru_cache(maxsize=1 << 14)  # sentences recur across the copies of a dispatch
+def _phrases(sentence: str) -> tuple[str, ...]:
+    """Runs of capitalised words inside a sentence: "Crocus City Hall", "Le Monde"."""
+    return tuple(match.group() for match in _PHRASE.finditer(sentence))
