@@ -55,13 +55,16 @@ _PG_QUERY = text(
 _WIDEN = 4
 
 
-class _CommonTerms:
-    """Terms found in too many articles to query, remembered per database for a while.
+class _TermCounts:
+    """How many articles hold each term, remembered per database for a while.
 
-    Reading a term's count from fts5vocab reads its whole posting list: tens of ms for a common
-    word at 100k articles, little for a rare one. A common word stays common, so each worker
-    process remembers those (bounded, forgotten every `ttl` seconds) and reads only the counts
-    of the others. This is the one piece of state the store keeps between requests."""
+    Reading a term's count from fts5vocab reads its posting list: tens of ms for a common word
+    at 100k articles, a tenth of a ms for a rare one, and a story's names and words are asked
+    for again by every request about it. A count only decides whether a term is worth
+    querying, and it changes slowly, so each worker process remembers the counts it has read
+    (bounded, forgotten every `ttl` seconds). A term that no article holds yet is not
+    remembered: the next article stored may be the first of its story. This is the one piece
+    of state the store keeps between requests."""
 
     def __init__(self, ttl: float = 600.0, size: int = 200_000) -> None:
         self.ttl, self.size = ttl, size
@@ -79,15 +82,11 @@ class _CommonTerms:
                 text(f"SELECT term, doc FROM {_SQLITE_VOCABULARY} WHERE term IN ({placeholders})"),
                 {f"w{i}": word for i, word in enumerate(missing)},
             )
-            found = dict(rows.all())
-            common = {w: n for w, n in found.items() if n > MAX_TERM_DOCUMENTS}
-            self._counts.update({(database, w): n for w, n in common.items()})
-        else:
-            found = {}
-        return {w: self._counts.get((database, w), found.get(w, 0)) for w in words}
+            self._counts.update({(database, w): n for w, n in rows.all() if n > 0})
+        return {w: self._counts.get((database, w), 0) for w in words}
 
 
-_COMMON_TERMS = _CommonTerms()
+_TERM_COUNTS = _TermCounts()
 
 
 def _telling(session: Session, words: list[str], count: int) -> list[str]:
@@ -100,7 +99,7 @@ def _telling(session: Session, words: list[str], count: int) -> list[str]:
         if len(chosen) >= count:
             break
         chunk = words[start : start + 2 * count]
-        documents = _COMMON_TERMS.lookup(session, chunk)
+        documents = _TERM_COUNTS.lookup(session, chunk)
         chosen += [w for w in chunk if 0 < documents[w] <= MAX_TERM_DOCUMENTS]
     return chosen[:count]
 

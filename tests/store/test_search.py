@@ -86,3 +86,20 @@ def test_on_sqlite_words_in_too_many_articles_are_passed_over_for_later_ones(
         hits = search.search_articles(session, names=[], words=words, limit=5)
 
     assert hits == [found.id]
+
+
+def test_on_sqlite_a_term_first_stored_after_a_search_is_found(engine: Engine) -> None:
+    """A story's first names are in no article when its first draft is scored; the article
+    stored next holds them, and the next search finds it by them."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine) as session:
+        assert search.search_articles(session, names=["Quast"], words=[], limit=5) == []
+    with session_scope(engine, write=True) as session:
+        found, _ = repository.add_article(
+            session, article=new("x.example", "Bürgermeisterin Ottilie Quast trat zurück.")
+        )
+        session.commit()
+
+    with session_scope(engine) as session:
+        assert search.search_articles(session, names=["Quast"], words=[], limit=5) == [found.id]
