@@ -128,12 +128,12 @@ class Settings(BaseSettings):
         default=40, ge=1, le=500, description="Articles the full-text index offers as peers."
     )
     analysis_cache_size: int = Field(
-        default=500,
+        default=1000,
         ge=0,
         le=10_000,
-        description="Decoded peer analyses each worker keeps (about 80 KB each, with four "
-        "times as many candidates' features of 6 KB; 0 keeps none): the articles of a story in "
-        "the news are read once, not for every request.",
+        description="Decoded peer analyses, with their statements, each worker keeps (about 80 "
+        "KB each, with four times as many candidates' features of 6 KB; 0 keeps none): the "
+        "articles of the stories in the news are read once, not for every request.",
     )
     source_priors_file: Path | None = Field(
         default=None,

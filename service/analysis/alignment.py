@@ -48,7 +48,7 @@ class _Context:
     all the names of its article, and whether it gives a running total."""
 
     claim: Claim
-    anchors: frozenset[str]
+    anchors: tuple[str, ...]
     names: frozenset[str]
     cumulative: bool
 
@@ -60,7 +60,7 @@ class _Spoken:
 
     peers: list[Peer] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
-    anchors: list[frozenset[str]] = field(default_factory=list)
+    anchors: list[tuple[str, ...]] = field(default_factory=list)
     names: list[frozenset[str]] = field(default_factory=list)
     cumulative: list[bool] = field(default_factory=list)
     figures: dict[str, list[tuple[int, Quantity]]] = field(default_factory=dict)
@@ -185,8 +185,8 @@ def _about_the_same(
     return similarity >= thresholds.related_similarity
 
 
-def _shares(keys: frozenset[str], names: frozenset[str]) -> bool:
-    return not keys.isdisjoint(names)  # both hold name stems: inflections already folded
+def _shares(keys: tuple[str, ...], names: frozenset[str]) -> bool:
+    return not names.isdisjoint(keys)  # both hold name stems: inflections already folded
 
 
 def _compare_quantity(

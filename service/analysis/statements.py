@@ -46,7 +46,9 @@ class Statements:
     """What judging compares of an article's claims (one entry per claim) and of its names."""
 
     sets: ClaimSets
-    anchors: tuple[frozenset[str], ...]  # name stems of the claim's sentence and the one before
+    # Name stems of the claim's sentence and the one before (tuples: a frozenset of a few
+    # strings takes five times the memory, and a worker keeps a thousand peers' statements).
+    anchors: tuple[tuple[str, ...], ...]
     cumulative: tuple[bool, ...]  # the claim's figures are running totals
     names: frozenset[str]  # name stems of the whole article
     spellings: frozenset[str]  # names as written, and runs of them ("Crocus City Hall")
@@ -99,7 +101,7 @@ def article_names(analysis: Analysis) -> frozenset[str]:
     return frozenset(name_stem(key) for key in {m.key for m in analysis.mentions})
 
 
-def anchor_keys(analysis: Analysis) -> list[frozenset[str]]:
+def anchor_keys(analysis: Analysis) -> list[tuple[str, ...]]:
     """For each claim, the name stems of its sentence and the sentence before it."""
     sentence_starts = [s.start for s in analysis.sentences]
     mention_starts = [m.start for m in analysis.mentions]
@@ -109,7 +111,7 @@ def anchor_keys(analysis: Analysis) -> list[frozenset[str]]:
         index = max(0, bisect_right(sentence_starts, claim.start) - 2)
         begin = analysis.sentences[index].start if analysis.sentences else claim.start
         first, last = bisect_left(mention_starts, begin), bisect_left(mention_starts, claim.end)
-        anchors.append(frozenset(stems[first:last]))
+        anchors.append(tuple(dict.fromkeys(stems[first:last])))
     return anchors
 
 

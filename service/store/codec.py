@@ -54,9 +54,13 @@ def load_analysis(
         for index, (start, end) in enumerate(data["sentences"])
     )
     mentions = tuple(Mention(s, e, text[s:e], key) for s, e, key in data.get("mentions", ()))
-    # A claim's mentions are mentions of the text too: share them rather than decode them twice.
+    # A claim's mentions are mentions of the text too, and most claims are whole sentences:
+    # share those rather than decode (and keep) them twice.
     known = {(m.start, m.end, m.key): m for m in mentions}
-    claims = tuple(_load_claim(index, raw, text, known) for index, raw in enumerate(data["claims"]))
+    spans = {(s.start, s.end): s.text for s in sentences}
+    claims = tuple(
+        _load_claim(index, raw, text, known, spans) for index, raw in enumerate(data["claims"])
+    )
     return Analysis(
         data["language"],
         sentences,
@@ -82,13 +86,19 @@ def _dump_claim(claim: Claim) -> list[Any]:
     ]
 
 
-def _load_claim(index: int, raw: list[Any], text: str, known: dict[MentionKey, Mention]) -> Claim:
+def _load_claim(
+    index: int,
+    raw: list[Any],
+    text: str,
+    known: dict[MentionKey, Mention],
+    spans: dict[tuple[int, int], str],
+) -> Claim:
     start, end, negated, attribution, quoted, mentions, quantities, dates, *rest = raw
     return Claim(
         index=index,
         start=start,
         end=end,
-        text=text[start:end],
+        text=spans.get((start, end)) or text[start:end],
         mentions=tuple(_mention(known, text, s, e, key) for s, e, key in mentions),
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
