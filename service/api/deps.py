@@ -17,23 +17,25 @@ from service.store.group_commit import GroupCommit
 from service.turns import Turns
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that only read the app's state are coroutines: a plain function would be run in
+# the thread pool, one hop there and back per dependency per request.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def get_fetcher(request: Request) -> Fetcher:
+async def get_fetcher(request: Request) -> Fetcher:
     return request.app.state.fetcher
 
 
-def get_analysis_turns(request: Request) -> Turns:
+async def get_analysis_turns(request: Request) -> Turns:
     return request.app.state.analysis_turns
 
 
-def get_group_commit(request: Request) -> GroupCommit:
+async def get_group_commit(request: Request) -> GroupCommit:
     return request.app.state.group_commit
 
 

@@ -52,7 +52,7 @@ def find_key(presented: str, keys: tuple[ApiKey, ...]) -> ApiKey | None:
     return found
 
 
-def identify(
+async def identify(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
     header_key: Annotated[str | None, Security(api_key_header)],
@@ -72,22 +72,22 @@ def identify(
 CallerDep = Annotated[Caller, Depends(identify)]
 
 
-def can_read(caller: CallerDep) -> None:
+async def can_read(caller: CallerDep) -> None:
     caller.require("read")
 
 
-def can_write(caller: CallerDep) -> None:
+async def can_write(caller: CallerDep) -> None:
     caller.require("write")
 
 
-def can_see_metrics(
+async def can_see_metrics(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
     header_key: Annotated[str | None, Security(api_key_header)],
 ) -> None:
     # Open unless the operator asked otherwise: Prometheus often scrapes without credentials.
     if request.app.state.settings.metrics_need_key:
-        identify(request, credentials, header_key).require("metrics")
+        (await identify(request, credentials, header_key)).require("metrics")
 
 
 READ = [Depends(can_read)]
