@@ -36,12 +36,28 @@ def story_features(
 
 def story_similarity(first: StoryFeatures, second: StoryFeatures) -> float:
     """Same-language wording, or (across languages) shared names and numbers."""
-    small, large = sorted((dict(first.words), dict(second.words)), key=len)
-    words = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-    names = _dice(set(first.names), set(second.names))
-    ours, theirs = set(first.numbers), set(second.numbers)
-    numbers = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
-    return max(words, 0.45 * names + 0.35 * words + 0.2 * numbers)
+    return _Story(first).similarity(second)
+
+
+class _Story:
+    """An article's story features as look-ups, made once to compare it with many others."""
+
+    __slots__ = ("names", "numbers", "words")
+
+    def __init__(self, features: StoryFeatures) -> None:
+        self.words = dict(features.words)
+        self.names = set(features.names)
+        self.numbers = set(features.numbers)
+
+    def similarity(self, other: StoryFeatures) -> float:
+        ours, theirs = self.words, dict(other.words)
+        small, large = (theirs, ours) if len(theirs) < len(ours) else (ours, theirs)
+        words = sum(weight * large.get(term, 0.0) for term, weight in small.items())
+        names = _dice(self.names, set(other.names))
+        numbers = set(other.numbers)
+        either = self.numbers | numbers
+        shared = len(self.numbers & numbers) / len(either) if either else 0.0
+        return max(words, 0.45 * names + 0.35 * words + 0.2 * shared)
 
 
 def _dice(first: set[str], second: set[str]) -> float:
@@ -76,6 +92,7 @@ def choose_peers(
     cannot corroborate itself.
     """
     window = thresholds.story_window_days * 86400
+    story = _Story(article.features)
     peers = []
     for candidate in candidates:
         if candidate.source == own_source or candidate.content_hash == own_hash:
@@ -86,7 +103,7 @@ def choose_peers(
             and abs(candidate.published_at - published_at) > window
         ):
             continue
-        similarity = story_similarity(article.features, candidate.features)
+        similarity = story.similarity(candidate.features)
         if similarity >= thresholds.story_similarity:
             peers.append((candidate, similarity))
     peers.sort(key=lambda peer: (-peer[1], peer[0].article_id))

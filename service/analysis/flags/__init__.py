@@ -4,7 +4,6 @@ Adding a flagger is one module and one line in FLAGGERS. Order does not matter f
 flags are sorted by position at the end.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from service.analysis.flags import (
@@ -49,16 +48,25 @@ def penalised(score: float, flags: tuple[Flag, ...]) -> float:
 def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
     """The spellings of names (and multi-word names) the peers use, with who uses each."""
     # Keyed by language too: spelling conventions are per language ("Schoigu", "Shoigu").
-    voices: dict[tuple[str, str], set[int]] = defaultdict(set)
-    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+    users: dict[tuple[str, str], list[Peer]] = {}
     for peer in peers:
         language = peer.analysis.language or ""
         for surface in peer.statements.spellings:
-            voices[(surface, language)].add(peer.voice)
-            sources[(surface, language)].add(peer.source)
-    names = tuple(
-        NameUse(surface, frozenset(voices[key]), tuple(sorted(sources[key])), language or None)
-        for key in sorted(voices)
-        for surface, language in [key]
-    )
-    return Consensus(names)
+            key = (surface, language)
+            if key in users:
+                users[key].append(peer)
+            else:
+                users[key] = [peer]
+    # Most spellings are one peer's: their voices and sources are shared, not built anew.
+    alone = {p.article_id: (frozenset({p.voice}), (p.source,)) for p in peers}
+    names = []
+    for key in sorted(users):
+        surface, language = key
+        group = users[key]
+        voices, sources = (
+            alone[group[0].article_id]
+            if len(group) == 1
+            else (frozenset(p.voice for p in group), tuple(sorted({p.source for p in group})))
+        )
+        names.append(NameUse(surface, voices, sources, language or None))
+    return Consensus(tuple(names))

@@ -130,6 +130,7 @@ class Spelling:
         return Spelling(surface, fold(surface), name_key(surface), cologne_phonetic(surface))
 
 
+@lru_cache(maxsize=1 << 15)  # pairs of spellings recur while a story is in the news
 def variants(first: str, second: str) -> bool:
     """Two spellings of one name (see `alike`)."""
     return alike(Spelling.of(first), Spelling.of(second))
@@ -181,9 +182,9 @@ class _PeerSpellings:
         ours = Spelling.of(found)
         similar = [
             u
-            for u, theirs in self._close(ours)
+            for u in self._close(ours)
             if abs(len(u.surface) - len(found)) <= 3
-            and alike(ours, theirs)
+            and variants(found, u.surface)
             and not transliteration.explains(found, u.surface, language)
         ]
         if not similar:
@@ -194,7 +195,7 @@ class _PeerSpellings:
             return None
         return best
 
-    def _close(self, ours: Spelling) -> list[tuple[NameUse, Spelling]]:
+    def _close(self, ours: Spelling) -> list[NameUse]:
         """The spellings of the same initial that `alike` may accept: it needs letters or keys
         at least this similar, and rapidfuzz scores a whole list of them at once."""
         initial = ours.folded[:1]
@@ -217,7 +218,7 @@ class _PeerSpellings:
             limit=None,
         )
         close = sorted({index for _, _, index in letters} | {index for _, _, index in keys})
-        return [self.by_initial[initial][index] for index in close]
+        return [self.by_initial[initial][index][0] for index in close]
 
 
 def _expected_in_article(found: str, own: Counter[str], language: str | None) -> str | None:

@@ -35,15 +35,19 @@ _NAME_AND_WORD = re.compile(r"(?=\b(([A-ZÄÖÜ]\w+)[- ]([A-ZÄÖÜ][a-zäöüß
 
 
 def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...]:
+    # Most texts have no name joined to a translatable word: then the peers' names are not read.
+    matches = [m for m in _NAME_AND_WORD.finditer(text) if m.group(3).lower() in TRANSLATIONS]
+    if not matches:
+        return ()
     phrases = {}
     for use in consensus.names:
         head, _, rest = use.surface.partition(" ")
         if rest:
             phrases.setdefault(fold(head), []).append((use, fold(rest)))
     flags = []
-    for match in _NAME_AND_WORD.finditer(text):
+    for match in matches:
         _, head, word = match.groups()
-        translated = TRANSLATIONS.get(word.lower(), ())
+        translated = TRANSLATIONS[word.lower()]
         for use, rest in phrases.get(fold(head), ()):
             if rest in translated:
                 flags.append(_flag(match, use.surface, use.sources))

@@ -16,6 +16,7 @@ _GERMAN_QUOTES = re.compile(r"„")
 _FRENCH_QUOTES = re.compile(r"(?<![\w.!?])«\s(?=\w)|(?<=[\w.!?])\s»(?!\w)")
 # Opening mark -> its closing mark. “ closes „ in German and opens in English; « likewise.
 _PAIRS = {"„": "“", "“": "”", "»": "«", "«": "»"}
+_QUOTE_MARKS = re.compile("[" + "".join(sorted({*_PAIRS, *_PAIRS.values(), "”"})) + "]")
 _UNITS_DE = r"(?:Prozent|%|Millionen|Milliarden|Euro|Dollar|Meter|Kilometer|Grad|Stunden)"
 # "1,085 Dollar" may be a German decimal (an exchange rate, a measure); "1,250 Menschen" cannot
 # be: a single group is another language's digit grouping only before what is counted.
@@ -91,7 +92,8 @@ def _unbalanced(text: str, start: int, end: int) -> list[Flag]:
             _quote_flag(index, index + 1, '"', "This quotation mark is never closed or opened.")
         ]
     stack: list[tuple[int, str]] = []
-    for offset, char in enumerate(line):
+    for mark in _QUOTE_MARKS.finditer(line):
+        offset, char = mark.start(), mark.group()
         if stack and char == _PAIRS[stack[-1][1]]:
             stack.pop()
         elif char in _PAIRS:
