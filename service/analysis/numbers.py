@@ -8,6 +8,7 @@ the noun's stem; a percentage keeps what it is a share of ("80 Prozent der Fernz
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
+from math import isfinite
 
 from service.analysis import lexicon as lx
 from service.analysis.normalize import fold
@@ -52,6 +53,8 @@ def find_quantities(
         ]
         unit = _unit(after, before, folded, percent=bool(match.group(2)), previous=found)
         value = parse_number(match.group(1)) * _multiplier(after)
+        if not isfinite(value):
+            continue  # hundreds of digits: no count, and not storable as one
         found.append(
             Quantity(match.start(), match.end(), match.group(), value, unit, _approximate(before))
         )

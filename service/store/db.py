@@ -1,6 +1,7 @@
 """Engine and sessions: one engine per process, built from the settings."""
 
 import fcntl
+import json
 import logging
 import os
 import random
@@ -12,6 +13,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError
@@ -45,8 +47,19 @@ def create_db_engine(settings: Settings) -> Engine:
         pool_pre_ping=True,
         # Errors are logged; their statement parameters would be article text.
         hide_parameters=True,
+        json_deserializer=read_json,
         connect_args={"connect_timeout": max(1, int(settings.db_timeout_seconds))},
     )
+
+
+def read_json(document: str | bytes) -> Any:
+    """A stored JSON document, read with orjson (every scoring request reads its candidates'
+    and peers' analyses); the standard library's reader for what orjson refuses, such as the
+    NaN and Infinity its writer lets through."""
+    try:
+        return orjson.loads(document)
+    except orjson.JSONDecodeError:
+        return json.loads(document)
 
 
 def ensure_sqlite_folder(database_url: str) -> None:
@@ -145,6 +158,8 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
         url,
         connect_args={"timeout": settings.db_timeout_seconds, "check_same_thread": False},
         hide_parameters=True,
+        # Every scoring request reads its candidates' and peers' stored analyses.
+        json_deserializer=read_json,
     )
     _TURNS[engine] = WriterTurns(_lock_file(url), settings.db_timeout_seconds)
     busy_ms = int(settings.db_timeout_seconds * 1000)

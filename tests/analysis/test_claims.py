@@ -26,6 +26,12 @@ def test_numbers_with_what_they_count_across_languages() -> None:
     assert [(q.value, q.unit) for q in ministers.quantities] == [(3.0, "minist")]
 
 
+def test_a_number_beyond_any_count_is_no_quantity() -> None:
+    claim = only(f"Bei dem Angriff wurden {'9' * 400} Menschen getötet, sagte Olaf Scholz.")
+
+    assert claim.quantities == ()  # it would be read as infinity, which JSON cannot store
+
+
 def test_number_formats_and_approximations() -> None:
     german = only("Rund 80 Prozent der Züge fielen aus, 1.250 Fahrgäste warteten 2,5 Stunden.")
     english = only("About 1,250 passengers waited 2.5 hours for the trains.", "en")

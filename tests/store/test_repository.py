@@ -1,7 +1,9 @@
 """The repository's idempotency, including a writer that loses a race to another."""
 
+import math
+
 import pytest
-from sqlalchemy import Engine, false
+from sqlalchemy import Engine, false, text
 
 from service.store import repository
 from service.store.db import session_scope
@@ -159,3 +161,25 @@ def test_save_analyses_replaces_them_and_leaves_out_articles_deleted_meanwhile(
         analyses = repository.stored_analyses(session, article_ids=[kept.id, deleted.id])
     assert set(analyses) == {kept.id}
     assert analyses[kept.id][1] == again.data
+
+
+def test_stored_analyses_with_nan_or_infinity_are_still_read(engine: Engine) -> None:
+    """The standard JSON encoder writes NaN and Infinity, which orjson refuses to read: a
+    document an older version stored so (SQLite keeps it) is read all the same."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's json type refuses NaN and Infinity at the write")
+    stored = _store(engine, new_article("a.example", TEXT))
+    document = '{"names": [], "words": [], "numbers": [Infinity, NaN], "sketch": []}'
+    with session_scope(engine, write=True) as session:
+        session.execute(
+            text("UPDATE article_analysis SET features = :doc WHERE article_id = :id"),
+            {"doc": document, "id": stored.id},
+        )
+        session.commit()
+
+    with session_scope(engine) as session:
+        features = repository.stored_features(session, article_ids=[stored.id])
+
+    (numbers,) = [f["numbers"] for f in features.values()]
+    assert numbers[0] == math.inf
+    assert math.isnan(numbers[1])
