@@ -58,6 +58,7 @@ class _Spoken:
     """What one voice says: its peers' claims as one list of statements, with the names
     around each, and its figures and full dates indexed by statement."""
 
+    columns: list[int] = field(default_factory=list)  # in the similarity matrix
     peers: list[Peer] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     anchors: list[tuple[str, ...]] = field(default_factory=list)
@@ -66,8 +67,10 @@ class _Spoken:
     figures: dict[str, list[tuple[int, Quantity]]] = field(default_factory=dict)
     dates: list[tuple[int, DateRef]] = field(default_factory=list)
 
-    def add(self, peer: Peer) -> None:
+    def add(self, peer: Peer, column: int) -> None:
+        """Add the peer's claims, the first of them at `column` of the similarity matrix."""
         statements = peer.statements
+        self.columns.extend(range(column, column + len(peer.analysis.claims)))
         for claim in peer.analysis.claims:
             j = len(self.claims)
             for quantity in claim.quantities:
@@ -91,12 +94,11 @@ def align(
     similarity = similarity_matrix(
         claim_sets(claims), concatenate([peer.statements.sets for peer in peers])
     )
-    starts = np.cumsum([0, *(len(peer.analysis.claims) for peer in peers)])
     spoken = {voice.id: _Spoken() for voice in voices}
-    columns: dict[int, list[int]] = {voice.id: [] for voice in voices}
-    for peer, start, end in zip(peers, starts, starts[1:], strict=False):
-        spoken[peer.voice].add(peer)
-        columns[peer.voice].extend(range(start, end))
+    column = 0
+    for peer in peers:
+        spoken[peer.voice].add(peer, column)
+        column += len(peer.analysis.claims)
     names = article_names(article)
     contexts = [
         _Context(claim, anchors, names, bool(claim.quantities) and cumulative(claim.text))
@@ -107,16 +109,16 @@ def align(
         thresholds.related_similarity, thresholds.support_similarity, thresholds.negation_similarity
     )
     for voice in voices:
-        if not columns[voice.id]:
+        said = spoken[voice.id]
+        if not said.columns:
             continue
-        sims = similarity[:, columns[voice.id]]
+        sims = similarity[:, said.columns]
         best = sims.argmax(axis=1)
         top = sims[np.arange(len(claims)), best]
         for i, context in enumerate(contexts):
             if top[i] < nearest and not _tolls(context.claim):
                 continue  # nothing close, and only tolls are compared beyond close statements
-            row = sims[i].tolist()
-            judgement = _judge(context, voice.id, spoken[voice.id], row, int(best[i]), thresholds)
+            judgement = _judge(context, voice.id, said, sims[i].tolist(), int(best[i]), thresholds)
             if judgement is not None:
                 judgements[i].append(judgement)
     return judgements
