@@ -135,17 +135,31 @@ def _on_claims_ids(left: Sets, right: Sets) -> tuple[csr_matrix, csr_matrix]:
 
 def _overlap(left: Sets, right: Sets, kind: str) -> np.ndarray:
     """Pairwise overlap of the sets of two lists: cosine, Dice or overlap coefficient."""
-    claims, statements = _on_claims_ids(left, right)
     if kind == "cosine":
         # The matrices are built here, finite and well-formed: sklearn's checks would only cost.
         with config_context(skip_parameter_validation=True, assume_finite=True):
-            cosine = cosine_similarity(claims, statements)
+            cosine = cosine_similarity(*_on_claims_ids(left, right))
         # Normalising before the product leaves float noise (0.49999999999999994 for two of
         # four stems shared): rounded off, a threshold or a tie is decided by the sets.
         return np.round(cosine, 12)
-    shared = (claims @ statements.T).toarray()  # the last column is zero on the claims' side
+    shared = _shared(left, right)
     a = left.sizes.astype(np.float64).reshape(-1, 1)
     b = right.sizes.astype(np.float64).reshape(1, -1)
     denominator = (a + b) / 2 if kind == "dice" else np.minimum(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(denominator > 0, shared / np.maximum(denominator, 1e-9), 0.0)
+
+
+def _shared(left: Sets, right: Sets) -> np.ndarray:
+    """How many ids each row of `left` shares with each row of `right`, counted pair by pair
+    from the ids they share (a claim's names and figures are few: no matrix product)."""
+    order = np.argsort(left.values, kind="stable")
+    ids, rows = left.values[order], left.rows()[order]
+    first = np.searchsorted(ids, right.values, side="left")
+    holders = np.searchsorted(ids, right.values, side="right") - first  # rows of `left` per id
+    pairs = int(holders.sum())
+    # Each id of `right` meets every row of `left` that holds it.
+    held = np.repeat(first - np.cumsum(holders) + holders, holders) + np.arange(pairs)
+    cells = rows[held] * len(right) + np.repeat(right.rows(), holders)
+    counts = np.bincount(cells, minlength=len(left) * len(right))
+    return counts.reshape(len(left), len(right)).astype(np.float64)

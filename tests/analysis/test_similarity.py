@@ -74,3 +74,22 @@ def test_empty_sides_give_an_empty_matrix(claims: int, statements: int) -> None:
     found = similarity_matrix(sets_of([{1}] * claims), sets_of([{1}] * statements))
 
     assert found.shape == (claims, statements)
+
+
+def test_shared_names_are_the_dice_and_shared_figures_the_overlap_of_the_sets() -> None:
+    rng = random.Random(11)
+    left = [set(rng.sample(range(20), rng.randint(0, 4))) for _ in range(12)]
+    right = [set(rng.sample(range(20), rng.randint(0, 4))) for _ in range(30)]
+    none = Sets.of([set() for _ in left]), Sets.of([set() for _ in right])
+
+    names = similarity_matrix(
+        ClaimSets(none[0], Sets.of(left), none[0]), ClaimSets(none[1], Sets.of(right), none[1])
+    )
+    figures = similarity_matrix(
+        ClaimSets(none[0], none[0], Sets.of(left)), ClaimSets(none[1], none[1], Sets.of(right))
+    )
+
+    dice = [[2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0 for b in right] for a in left]
+    overlap = [[len(a & b) / min(len(a), len(b)) if a and b else 0.0 for b in right] for a in left]
+    np.testing.assert_allclose(names, 0.3 * np.array(dice), atol=1e-12)
+    np.testing.assert_allclose(figures, 0.2 * np.array(overlap), atol=1e-12)
