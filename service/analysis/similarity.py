@@ -8,7 +8,7 @@ cosine by scikit-learn).
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -30,10 +30,10 @@ class Sets:
     sizes: np.ndarray
 
     @classmethod
-    def of(cls, rows: Sequence[Iterable[int]]) -> "Sets":
-        distinct = [set(row) for row in rows]
-        values = np.fromiter(chain.from_iterable(distinct), dtype=np.int64)
-        return cls(values, np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct)))
+    def of(cls, rows: Sequence[Collection[int]]) -> "Sets":
+        """Rows of distinct ids (sets, or a claim's stems, which are distinct)."""
+        values = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
+        return cls(values, np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
 
     def __len__(self) -> int:
         return len(self.sizes)
