@@ -97,7 +97,8 @@ def align(
     spoken = {voice.id: _Spoken() for voice in voices}
     column = 0
     for peer in peers:
-        spoken[peer.voice].add(peer, column)
+        if peer.voice in spoken:  # a peer of no voice speaks for nobody
+            spoken[peer.voice].add(peer, column)
         column += len(peer.analysis.claims)
     names = article_names(article)
     contexts = [

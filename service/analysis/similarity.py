@@ -33,7 +33,9 @@ class Sets:
     def of(cls, rows: Sequence[Collection[int]]) -> "Sets":
         """Rows of distinct ids (sets, or a claim's stems, which are distinct)."""
         values = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
-        return cls(values, np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
+        sizes = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        values.flags.writeable = sizes.flags.writeable = False  # shared by a worker's threads
+        return cls(values, sizes)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -141,23 +143,29 @@ def _overlap(left: Sets, right: Sets, kind: str) -> np.ndarray:
             cosine = cosine_similarity(*_on_claims_ids(left, right))
         # Normalising before the product leaves float noise (0.49999999999999994 for two of
         # four stems shared): rounded off, a threshold or a tie is decided by the sets.
-        return np.round(cosine, 12)
+        return np.round(cosine, 12, out=cosine)
     shared = _shared(left, right)
     a = left.sizes.astype(np.float64).reshape(-1, 1)
     b = right.sizes.astype(np.float64).reshape(1, -1)
     denominator = (a + b) / 2 if kind == "dice" else np.minimum(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denominator > 0, shared / np.maximum(denominator, 1e-9), 0.0)
+        np.divide(shared, denominator, out=shared, where=denominator > 0)
+    return shared
 
 
 def _shared(left: Sets, right: Sets) -> np.ndarray:
-    """How many ids each row of `left` shares with each row of `right`, counted pair by pair
-    from the ids they share (a claim's names and figures are few: no matrix product)."""
+    """How many ids each row of `left` shares with each row of `right`. A claim's names and
+    figures are few, so the pairs of rows sharing an id are usually fewer than the cells of the
+    result and are counted one by one; where they are not (a name in every claim of a long
+    article and of its peers), by a sparse product."""
     order = np.argsort(left.values, kind="stable")
     ids, rows = left.values[order], left.rows()[order]
     first = np.searchsorted(ids, right.values, side="left")
     holders = np.searchsorted(ids, right.values, side="right") - first  # rows of `left` per id
     pairs = int(holders.sum())
+    if pairs > len(left) * len(right):
+        claims, statements = _on_claims_ids(left, right)  # the last column is 0 for claims
+        return (claims @ statements.T).toarray()
     # Each id of `right` meets every row of `left` that holds it.
     held = np.repeat(first - np.cumsum(holders) + holders, holders) + np.arange(pairs)
     cells = rows[held] * len(right) + np.repeat(right.rows(), holders)

@@ -64,29 +64,39 @@ class _TermCounts:
     Reading a term's count from fts5vocab reads its posting list: tens of ms for a common word
     at 100k articles, a tenth of a ms for a rare one, and a story's names and words are asked
     for again by every request about it. A count only decides whether a term is worth
-    querying, and it changes slowly, so each worker process remembers the counts it has read
-    (bounded, forgotten every `ttl` seconds). A term that no article holds yet is not
-    remembered: the next article stored may be the first of its story. This is the one piece
-    of state the store keeps between requests."""
+    querying, and it changes slowly, so each worker process remembers the counts it has read,
+    for `ttl` seconds: the common terms' apart, since they are few and dear to read again, and
+    at most `size` rare ones, forgotten all at once when there are more. A term that no article
+    holds yet is not remembered: the next article stored may be the first of its story. This is
+    the one piece of state the store keeps between requests."""
 
-    def __init__(self, ttl: float = 600.0, size: int = 200_000) -> None:
+    def __init__(self, ttl: float = 600.0, size: int = 50_000) -> None:
         self.ttl, self.size = ttl, size
-        self._counts: dict[tuple[str, str], int] = {}
+        self._common: dict[tuple[str, str], int] = {}
+        self._rare: dict[tuple[str, str], int] = {}
         self._since = time.monotonic()
 
     def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
         database = str(session.get_bind().url)
-        if time.monotonic() - self._since > self.ttl or len(self._counts) > self.size:
-            self._counts, self._since = {}, time.monotonic()
-        missing = [w for w in words if (database, w) not in self._counts]
+        if time.monotonic() - self._since > self.ttl:
+            self._common, self._rare, self._since = {}, {}, time.monotonic()
+        if len(self._rare) > self.size:
+            self._rare = {}
+        # Resets replace the maps and never empty them: these stay whole while this call runs.
+        common, rare = self._common, self._rare
+        keys = {w: (database, w) for w in words}
+        missing = [w for w, key in keys.items() if key not in common and key not in rare]
+        found: dict[tuple[str, str], int] = {}
         if missing:
             placeholders = ", ".join(f":w{i}" for i in range(len(missing)))
             rows = session.execute(
                 text(f"SELECT term, doc FROM {_SQLITE_VOCABULARY} WHERE term IN ({placeholders})"),
                 {f"w{i}": word for i, word in enumerate(missing)},
             )
-            self._counts.update({(database, w): n for w, n in rows.all() if n > 0})
-        return {w: self._counts.get((database, w), 0) for w in words}
+            found = {(database, w): n for w, n in rows.all() if n > 0}
+            common.update({k: n for k, n in found.items() if n > MAX_TERM_DOCUMENTS})
+            rare.update({k: n for k, n in found.items() if n <= MAX_TERM_DOCUMENTS})
+        return {w: found.get(key) or common.get(key) or rare.get(key, 0) for w, key in keys.items()}
 
 
 _TERM_COUNTS = _TermCounts()

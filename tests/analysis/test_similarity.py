@@ -93,3 +93,16 @@ def test_shared_names_are_the_dice_and_shared_figures_the_overlap_of_the_sets() 
     overlap = [[len(a & b) / min(len(a), len(b)) if a and b else 0.0 for b in right] for a in left]
     np.testing.assert_allclose(names, 0.3 * np.array(dice), atol=1e-12)
     np.testing.assert_allclose(figures, 0.2 * np.array(overlap), atol=1e-12)
+
+
+def test_a_name_in_every_claim_and_statement_is_counted_by_a_product() -> None:
+    """More pairs of rows share a name than the result has cells: the other way of counting."""
+    everywhere = {1, 2, 3}
+    left, right = [everywhere] * 20, [everywhere | {n} for n in range(10, 60)]
+    none = Sets.of([set() for _ in left]), Sets.of([set() for _ in right])
+
+    names = similarity_matrix(
+        ClaimSets(none[0], Sets.of(left), none[0]), ClaimSets(none[1], Sets.of(right), none[1])
+    )
+
+    np.testing.assert_allclose(names, 0.3 * 2 * 3 / (3 + 4))

@@ -48,25 +48,28 @@ def penalised(score: float, flags: tuple[Flag, ...]) -> float:
 def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
     """The spellings of names (and multi-word names) the peers use, with who uses each."""
     # Keyed by language too: spelling conventions are per language ("Schoigu", "Shoigu").
-    users: dict[tuple[str, str], list[Peer]] = {}
-    for peer in peers:
+    users: dict[tuple[str, str], list[int]] = {}
+    for index, peer in enumerate(peers):
         language = peer.analysis.language or ""
         for surface in peer.statements.spellings:
             key = (surface, language)
             if key in users:
-                users[key].append(peer)
+                users[key].append(index)
             else:
-                users[key] = [peer]
+                users[key] = [index]
     # Most spellings are one peer's: their voices and sources are shared, not built anew.
-    alone = {p.article_id: (frozenset({p.voice}), (p.source,)) for p in peers}
+    alone = [(frozenset({p.voice}), (p.source,)) for p in peers]
     names = []
     for key in sorted(users):
         surface, language = key
         group = users[key]
         voices, sources = (
-            alone[group[0].article_id]
+            alone[group[0]]
             if len(group) == 1
-            else (frozenset(p.voice for p in group), tuple(sorted({p.source for p in group})))
+            else (
+                frozenset(peers[i].voice for i in group),
+                tuple(sorted({peers[i].source for i in group})),
+            )
         )
         names.append(NameUse(surface, voices, sources, language or None))
     return Consensus(tuple(names))
