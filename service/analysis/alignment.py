@@ -25,7 +25,7 @@ from service.analysis.records import (
     Voice,
 )
 from service.analysis.similarity import claim_sets, concatenate, similarity_matrix
-from service.analysis.statements import anchor_keys, article_names, cumulative
+from service.analysis.statements import anchor_keys, article_names, running_total
 
 _STORY_WIDE_UNITS = frozenset({"death", "injured"})
 
@@ -69,15 +69,14 @@ class _Spoken:
 
     def add(self, peer: Peer, column: int) -> None:
         """Add the peer's claims, the first of them at `column` of the similarity matrix."""
-        statements = peer.statements
-        self.columns.extend(range(column, column + len(peer.analysis.claims)))
+        statements, count = peer.statements, len(peer.analysis.claims)
+        self.columns.extend(range(column, column + count))
         for claim in peer.analysis.claims:
             j = len(self.claims)
             for quantity in claim.quantities:
                 self.figures.setdefault(quantity.unit, []).append((j, quantity))
             self.dates.extend((j, date) for date in claim.dates if date.day and date.month)
             self.claims.append(claim)
-        count = len(peer.analysis.claims)
         self.peers.extend([peer] * count)
         self.names.extend([statements.names] * count)
         self.anchors.extend(statements.anchors)
@@ -102,7 +101,7 @@ def align(
         column += len(peer.analysis.claims)
     names = article_names(article)
     contexts = [
-        _Context(claim, anchors, names, bool(claim.quantities) and cumulative(claim.text))
+        _Context(claim, anchors, names, running_total(claim))
         for claim, anchors in zip(claims, anchor_keys(article), strict=True)
     ]
     judgements: list[list[Judgement]] = [[] for _ in claims]

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from service.analysis.names import name_stem
 from service.analysis.normalize import fold
-from service.analysis.records import Analysis, Peer, StoryFeatures
+from service.analysis.records import Analysis, Claim, Peer, StoryFeatures
 from service.analysis.similarity import ClaimSets, claim_sets
 
 # Running totals ("seit Kriegsbeginn 200 Tote") are not the toll of one event. Not "seit"
@@ -88,7 +88,7 @@ def statements_of(analysis: Analysis) -> Statements:
     return Statements(
         claim_sets(analysis.claims),
         tuple(anchor_keys(analysis)),
-        tuple(bool(claim.quantities) and cumulative(claim.text) for claim in analysis.claims),
+        tuple(running_total(claim) for claim in analysis.claims),
         article_names(analysis),
         frozenset(
             {m.text for m in analysis.mentions}
@@ -115,8 +115,11 @@ def anchor_keys(analysis: Analysis) -> list[tuple[str, ...]]:
     return anchors
 
 
-def cumulative(text: str) -> bool:
-    folded = f" {fold(text)} "
+def running_total(claim: Claim) -> bool:
+    """Whether the claim's figures are running totals (only asked of claims with figures)."""
+    if not claim.quantities:
+        return False
+    folded = f" {fold(claim.text)} "
     return any(cue in folded for cue in _CUMULATIVE)
 
 
