@@ -165,6 +165,7 @@ def score_against_store(
         if not article.url or c.url != article.url
     }
     features = _features(session, list(stored.values()), cache.features)
+    topic = search.topic_words(session, [term for term, _ in article.analysis.features.words])
     deadline.check("peers")
     chosen = choose_peers(
         article.analysis,
@@ -177,6 +178,7 @@ def score_against_store(
         own_hash=article.content_hash,
         published_at=article.published_at,
         thresholds=settings.thresholds,
+        topic_words=topic,
     )
     deadline.check("loading peers")
     peers = [stored[c.article_id] for c, _ in chosen]

@@ -40,12 +40,16 @@ def story_similarity(first: StoryFeatures, second: StoryFeatures) -> float:
 
 
 class _Story:
-    """An article's story features as look-ups, made once to compare it with many others."""
+    """An article's story features as look-ups, made once to compare it with many others.
+
+    Its `topic_words` (words the store holds in too many articles to tell one story from
+    another) do not count: without that, two reports of different stories on one topic share
+    most of their frequent words and pass for one story."""
 
     __slots__ = ("names", "numbers", "words")
 
-    def __init__(self, features: StoryFeatures) -> None:
-        self.words = dict(features.words)
+    def __init__(self, features: StoryFeatures, topic_words: frozenset[str] = frozenset()) -> None:
+        self.words = {term: w for term, w in features.words if term not in topic_words}
         self.names = set(features.names)
         self.numbers = set(features.numbers)
 
@@ -84,15 +88,17 @@ def choose_peers(
     own_hash: str | None,
     published_at: float | None,
     thresholds: Thresholds,
+    topic_words: frozenset[str] = frozenset(),
 ) -> list[tuple[Candidate, float]]:
     """The candidates of other sources, within the time window, that report the same story:
-    the `max_peers` most similar, best first.
+    the `max_peers` most similar, best first. The article's `topic_words` (the caller knows
+    which of its words most stored articles share) are not evidence of the same story.
 
     The article itself (same content) and every article of its own source are left out: a source
     cannot corroborate itself.
     """
     window = thresholds.story_window_days * 86400
-    story = _Story(article.features)
+    story = _Story(article.features, topic_words)
     peers = []
     for candidate in candidates:
         if candidate.source == own_source or candidate.content_hash == own_hash:

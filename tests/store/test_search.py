@@ -103,3 +103,20 @@ def test_on_sqlite_a_term_first_stored_after_a_search_is_found(engine: Engine) -
 
     with session_scope(engine) as session:
         assert search.search_articles(session, names=["Quast"], words=[], limit=5) == [found.id]
+
+
+def test_topic_words_are_those_in_too_many_articles_on_sqlite_and_none_on_postgresql(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 1)
+    with session_scope(engine, write=True) as session:
+        repository.add_article(
+            session, article=new("a.example", "Haushaltsdebatte in Gnarrenburg.")
+        )
+        repository.add_article(session, article=new("b.example", "Haushaltsdebatte in Zeven."))
+        session.commit()
+
+    with session_scope(engine) as session:
+        topic = search.topic_words(session, ["haushaltsdebatte", "gnarrenburg", "nirgendwo"])
+
+    assert topic == ({"haushaltsdebatte"} if engine.dialect.name == "sqlite" else set())
