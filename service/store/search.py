@@ -121,9 +121,9 @@ def topic_words(session: Session, words: Sequence[str]) -> frozenset[str]:
     """The `words` held by more than MAX_TERM_DOCUMENTS stored articles: they name a topic
     that many stories share, and story similarity leaves them out. Only SQLite keeps the term
     statistics to tell; on PostgreSQL no word is a topic word."""
-    if session.get_bind().dialect.name != "sqlite" or not words:
+    if session.get_bind().dialect.name != "sqlite":
         return frozenset()
-    documents = _TERM_COUNTS.lookup(session, list(dict.fromkeys(words)))
+    documents = _TERM_COUNTS.lookup(session, list(words))
     return frozenset(word for word, count in documents.items() if count > MAX_TERM_DOCUMENTS)
 
 
