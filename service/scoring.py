@@ -20,7 +20,7 @@ from service.language import detect_language
 from service.settings import Settings
 from service.store import repository, search
 from service.store.cache import NO_CACHE, LruCache, PeerCache
-from service.store.codec import load_analysis, load_features
+from service.store.codec import load_features, load_peer
 from service.store.group_commit import GroupCommit
 from service.store.repository import StoredCandidate
 from service.turns import NO_TURN
@@ -222,7 +222,7 @@ def _analyses(
     def read(ids: list[int]) -> dict[int, PeerAnalysis]:
         stored = repository.stored_analyses(session, article_ids=ids)
         return {
-            article_id: PeerAnalysis.of(load_analysis(data, text, features[article_id]))
+            article_id: load_peer(data, text, features[article_id])
             for article_id, (text, data) in stored.items()
         }
 

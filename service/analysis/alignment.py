@@ -69,9 +69,9 @@ class _Spoken:
 
     def add(self, peer: Peer, column: int) -> None:
         """Add the peer's claims, the first of them at `column` of the similarity matrix."""
-        statements, count = peer.statements, len(peer.analysis.claims)
+        statements, count = peer.statements, len(peer.claims)
         self.columns.extend(range(column, column + count))
-        for claim in peer.analysis.claims:
+        for claim in peer.claims:
             j = len(self.claims)
             for quantity in claim.quantities:
                 self.figures.setdefault(quantity.unit, []).append((j, quantity))
@@ -88,7 +88,7 @@ def align(
 ) -> list[list[Judgement]]:
     """For every claim of `article`, the judgement of every voice that addresses it."""
     claims = article.claims
-    if not claims or not any(peer.analysis.claims for peer in peers):
+    if not claims or not any(peer.claims for peer in peers):
         return [[] for _ in claims]
     similarity = similarity_matrix(
         claim_sets(claims), concatenate([peer.statements.sets for peer in peers])
@@ -98,7 +98,7 @@ def align(
     for peer in peers:
         if peer.voice in spoken:  # a peer of no voice speaks for nobody
             spoken[peer.voice].add(peer, column)
-        column += len(peer.analysis.claims)
+        column += len(peer.claims)
     names = article_names(article)
     contexts = [
         _Context(claim, anchors, names, running_total(claim))

@@ -124,7 +124,8 @@ class Peer:
     source: str
     similarity: float
     voice: int
-    analysis: Analysis = field(repr=False)
+    language: str | None
+    claims: tuple[Claim, ...] = field(repr=False)
     statements: "Statements" = field(repr=False)
     features: StoryFeatures = field(default_factory=StoryFeatures, repr=False)
 

@@ -3,8 +3,9 @@
 Every request that takes a stored article as a peer compares the same things of it: the stems,
 names and numbers of its claims (similarity), the names around each claim, whether a claim
 gives a running total, the names of the whole article, and the spellings it uses (drift). They
-depend on the peer alone, so the caller derives them once (`PeerAnalysis.of`) and keeps them
-with the analysis, rather than each request deriving them again.
+depend on the peer alone, so they are derived at ingest and stored with the analysis; a peer is
+then read as its claims and statements (`PeerAnalysis`), not as a whole analysis to derive them
+from again. What `statements_of` derives is stored: a change to it needs ANALYSIS_VERSION raised.
 """
 
 import re
@@ -56,14 +57,17 @@ class Statements:
 
 @dataclass(frozen=True, slots=True)
 class PeerAnalysis:
-    """A stored article's analysis with its statements, as a peer is judged."""
+    """What judging reads of a stored article: its language, claims and statements, and its
+    story features (for copy detection). Its sentences and mentions are in the statements."""
 
-    analysis: Analysis
+    language: str | None
+    claims: tuple[Claim, ...]
     statements: Statements
+    features: StoryFeatures
 
     @classmethod
     def of(cls, analysis: Analysis) -> "PeerAnalysis":
-        return cls(analysis, statements_of(analysis))
+        return cls(analysis.language, analysis.claims, statements_of(analysis), analysis.features)
 
     def peer(
         self,
@@ -78,9 +82,10 @@ class PeerAnalysis:
             source,
             similarity,
             voice,
-            self.analysis,
+            self.language,
+            self.claims,
             self.statements,
-            features or self.analysis.features,
+            features or self.features,
         )
 
 

@@ -1,7 +1,8 @@
 """Stored analyses: compact JSON without the texts, which are sliced from the article on load.
 
 Two documents per article: `features` (small; read for every candidate) and the analysis
-itself (claims, mentions; read only for the few peers chosen)."""
+itself (claims, mentions, and the statements a peer is judged by; read only for the few peers
+chosen)."""
 
 from typing import Any
 
@@ -14,6 +15,8 @@ from service.analysis.records import (
     Sentence,
     StoryFeatures,
 )
+from service.analysis.similarity import claim_sets
+from service.analysis.statements import PeerAnalysis, Statements, statements_of
 
 MentionKey = tuple[int, int, str]  # start, end, key
 
@@ -25,6 +28,7 @@ def dump_analysis(analysis: Analysis) -> dict[str, Any]:
         "claims": [_dump_claim(claim) for claim in analysis.claims],
         "names": list(analysis.name_keys),
         "mentions": [[m.start, m.end, m.key] for m in analysis.mentions],
+        "statements": _dump_statements(analysis),
     }
 
 
@@ -72,6 +76,52 @@ def load_analysis(
     )
 
 
+def load_peer(
+    data: dict[str, Any], text: str, features: StoryFeatures | None = None
+) -> PeerAnalysis:
+    """A stored analysis as a peer is judged: its claims and the statements stored with them.
+    A document stored without statements (before analysis version 4) is decoded whole to
+    derive them."""
+    stored = data.get("statements")
+    if stored is None:
+        return PeerAnalysis.of(load_analysis(data, text, features))
+    claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
+    written = {text[s:e] for s, e, _ in data["mentions"]}
+    return PeerAnalysis(
+        data["language"],
+        claims,
+        _load_statements(stored, claims, written),
+        features or StoryFeatures(),
+    )
+
+
+def _dump_statements(analysis: Analysis) -> dict[str, Any]:
+    """The statements that cannot be read off the stored claims and mentions, compactly: the
+    anchors as positions in the article's names, the running totals as claim positions."""
+    statements = statements_of(analysis)
+    names = sorted(statements.names)
+    position = {name: i for i, name in enumerate(names)}
+    return {
+        "names": names,
+        "anchors": [[position[stem] for stem in anchor] for anchor in statements.anchors],
+        "running_totals": [i for i, running in enumerate(statements.cumulative) if running],
+        "phrases": sorted(statements.spellings - {m.text for m in analysis.mentions}),
+    }
+
+
+def _load_statements(
+    data: dict[str, Any], claims: tuple[Claim, ...], written: set[str]
+) -> Statements:
+    names, running = data["names"], set(data["running_totals"])
+    return Statements(
+        claim_sets(claims),
+        tuple(tuple(names[i] for i in anchor) for anchor in data["anchors"]),
+        tuple(i in running for i in range(len(claims))),
+        frozenset(names),
+        frozenset(written.union(data["phrases"])),
+    )
+
+
 def _dump_claim(claim: Claim) -> list[Any]:
     return [
         claim.start,
@@ -90,15 +140,15 @@ def _load_claim(
     index: int,
     raw: list[Any],
     text: str,
-    known: dict[MentionKey, Mention],
-    spans: dict[tuple[int, int], str],
+    known: dict[MentionKey, Mention] | None = None,
+    spans: dict[tuple[int, int], str] | None = None,
 ) -> Claim:
     start, end, negated, attribution, quoted, mentions, quantities, dates, *rest = raw
     return Claim(
         index=index,
         start=start,
         end=end,
-        text=spans.get((start, end)) or text[start:end],
+        text=(spans and spans.get((start, end))) or text[start:end],
         mentions=tuple(_mention(known, text, s, e, key) for s, e, key in mentions),
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
@@ -112,6 +162,8 @@ def _load_claim(
     )
 
 
-def _mention(known: dict[MentionKey, Mention], text: str, s: int, e: int, key: str) -> Mention:
-    found = known.get((s, e, key))
+def _mention(
+    known: dict[MentionKey, Mention] | None, text: str, s: int, e: int, key: str
+) -> Mention:
+    found = known.get((s, e, key)) if known else None
     return found if found is not None else Mention(s, e, text[s:e], key)

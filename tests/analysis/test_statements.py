@@ -43,13 +43,13 @@ def test_spellings_are_the_names_and_runs_of_names_as_written() -> None:
     assert statements.names >= {name_stem("moskau"), name_stem("shoigu")}
 
 
-def test_a_peer_carries_the_analysis_and_its_statements() -> None:
+def test_a_peer_carries_the_claims_and_their_statements() -> None:
     analysis = analyze(TEXT, "de")
     prepared = PeerAnalysis.of(analysis)
 
     peer = prepared.peer(7, "wire.example", 0.8, 2)
 
     assert (peer.article_id, peer.source, peer.voice) == (7, "wire.example", 2)
-    assert peer.analysis is analysis
+    assert (peer.language, peer.claims) == ("de", analysis.claims)
     assert peer.statements is prepared.statements
     assert peer.features == analysis.features

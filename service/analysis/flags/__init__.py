@@ -50,7 +50,7 @@ def consensus_of(peers: tuple[Peer, ...]) -> Consensus:
     # Keyed by language too: spelling conventions are per language ("Schoigu", "Shoigu").
     users: dict[tuple[str, str], list[int]] = {}
     for index, peer in enumerate(peers):
-        language = peer.analysis.language or ""
+        language = peer.language or ""
         for surface in peer.statements.spellings:
             key = (surface, language)
             if key in users:
