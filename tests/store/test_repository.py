@@ -183,3 +183,20 @@ def test_stored_analyses_with_nan_or_infinity_are_still_read(engine: Engine) -> 
     (numbers,) = [f["numbers"] for f in features.values()]
     assert numbers[0] == math.inf
     assert math.isnan(numbers[1])
+
+
+def test_analyses_are_stored_as_compact_json_and_read_back_whole(engine: Engine) -> None:
+    article = new_article("a.example", "Der Bürgermeister von Köln, Jürgen Müller, tagte.")
+    stored = _store(engine, article)
+    cast = "data::text" if engine.dialect.name == "postgresql" else "data"
+    with session_scope(engine) as session:
+        raw = session.execute(
+            text(f"SELECT {cast} FROM article_analysis WHERE article_id = :id"), {"id": stored.id}
+        ).scalar_one()
+        analyses = repository.stored_analyses(session, article_ids=[stored.id])
+
+    assert ", " not in raw
+    assert '": ' not in raw
+    assert "Müller" in raw
+    assert "\\u00fc" not in raw
+    assert analyses[stored.id][1] == article.analysis.data
