@@ -95,10 +95,15 @@ def statements_of(analysis: Analysis) -> Statements:
         tuple(anchor_keys(analysis)),
         tuple(running_total(claim) for claim in analysis.claims),
         article_names(analysis),
-        frozenset(
-            {m.text for m in analysis.mentions}
-            | {p for s in analysis.sentences for p in _phrases(s.text)}
-        ),
+        spellings(analysis),
+    )
+
+
+def spellings(analysis: Analysis) -> frozenset[str]:
+    """Names as written, and runs of them ("Crocus City Hall")."""
+    return frozenset(
+        {m.text for m in analysis.mentions}
+        | {p for s in analysis.sentences for p in _phrases(s.text)}
     )
 
 

@@ -6,6 +6,7 @@ chosen)."""
 
 from typing import Any
 
+from service.analysis import statements
 from service.analysis.records import (
     Analysis,
     Claim,
@@ -16,7 +17,7 @@ from service.analysis.records import (
     StoryFeatures,
 )
 from service.analysis.similarity import claim_sets
-from service.analysis.statements import PeerAnalysis, Statements, statements_of
+from service.analysis.statements import PeerAnalysis, Statements
 
 MentionKey = tuple[int, int, str]  # start, end, key
 
@@ -98,14 +99,17 @@ def load_peer(
 def _dump_statements(analysis: Analysis) -> dict[str, Any]:
     """The statements that cannot be read off the stored claims and mentions, compactly: the
     anchors as positions in the article's names, the running totals as claim positions."""
-    statements = statements_of(analysis)
-    names = sorted(statements.names)
+    names = sorted(statements.article_names(analysis))
     position = {name: i for i, name in enumerate(names)}
     return {
         "names": names,
-        "anchors": [[position[stem] for stem in anchor] for anchor in statements.anchors],
-        "running_totals": [i for i, running in enumerate(statements.cumulative) if running],
-        "phrases": sorted(statements.spellings - {m.text for m in analysis.mentions}),
+        "anchors": [
+            [position[stem] for stem in anchor] for anchor in statements.anchor_keys(analysis)
+        ],
+        "running_totals": [
+            i for i, claim in enumerate(analysis.claims) if statements.running_total(claim)
+        ],
+        "phrases": sorted(statements.spellings(analysis) - {m.text for m in analysis.mentions}),
     }
 
 
