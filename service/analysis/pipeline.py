@@ -46,10 +46,10 @@ def judge(
     checkpoint: Callable[[str], None] = lambda stage: None,
 ) -> Report:
     """Score an analysed article (and its normalised text) against its chosen peers, whose
-    analyses come with their statements (`analyses`, by article id; `PeerAnalysis.of`): its
-    first `max_claims` claims, and flags over the whole text. `checkpoint(stage)` is called
-    before each stage, so that the caller can stop the work (by raising) when it runs out of
-    time."""
+    analyses come with their statements (`analyses`, by article id: `PeerAnalysis.of`, or
+    `codec.load_peer` from the store): its first `max_claims` claims, and flags over the whole
+    text. `checkpoint(stage)` is called before each stage, so that the caller can stop the work
+    (by raising) when it runs out of time."""
     judged = replace(analysis, claims=analysis.claims[:max_claims])
     checkpoint("voices")
     peers, voices = group_voices(chosen, analyses, weights, thresholds)

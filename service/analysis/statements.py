@@ -5,7 +5,8 @@ names and numbers of its claims (similarity), the names around each claim, wheth
 gives a running total, the names of the whole article, and the spellings it uses (drift). They
 depend on the peer alone, so they are derived at ingest and stored with the analysis; a peer is
 then read as its claims and statements (`PeerAnalysis`), not as a whole analysis to derive them
-from again. What `statements_of` derives is stored: a change to it needs ANALYSIS_VERSION raised.
+from again. What `statements_of` derives is stored: a change to it, or to the name stems and
+folding it uses, needs ANALYSIS_VERSION raised (tests/store/test_codec.py fails until it is).
 """
 
 import re
@@ -58,7 +59,8 @@ class Statements:
 @dataclass(frozen=True, slots=True)
 class PeerAnalysis:
     """What judging reads of a stored article: its language, claims and statements, and its
-    story features (for copy detection). Its sentences and mentions are in the statements."""
+    story features (for copy detection); what judging needs of its sentences and mentions is in
+    the statements. Built from an analysis (`of`) or read from the store (`codec.load_peer`)."""
 
     language: str | None
     claims: tuple[Claim, ...]

@@ -6,7 +6,6 @@ chosen)."""
 
 from typing import Any
 
-from service.analysis import statements
 from service.analysis.records import (
     Analysis,
     Claim,
@@ -17,7 +16,14 @@ from service.analysis.records import (
     StoryFeatures,
 )
 from service.analysis.similarity import claim_sets
-from service.analysis.statements import PeerAnalysis, Statements
+from service.analysis.statements import (
+    PeerAnalysis,
+    Statements,
+    anchor_keys,
+    article_names,
+    running_total,
+    spellings,
+)
 
 MentionKey = tuple[int, int, str]  # start, end, key
 
@@ -86,6 +92,7 @@ def load_peer(
     stored = data.get("statements")
     if stored is None:
         return PeerAnalysis.of(load_analysis(data, text, features))
+    # A claim's index is its position: analyze() numbers them so.
     claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
     written = {text[s:e] for s, e, _ in data["mentions"]}
     return PeerAnalysis(
@@ -98,30 +105,26 @@ def load_peer(
 
 def _dump_statements(analysis: Analysis) -> dict[str, Any]:
     """The statements that cannot be read off the stored claims and mentions, compactly: the
-    anchors as positions in the article's names, the running totals as claim positions."""
-    names = sorted(statements.article_names(analysis))
-    position = {name: i for i, name in enumerate(names)}
+    anchors as positions in the article's name stems, the running totals as claim positions."""
+    stems = sorted(article_names(analysis))
+    position = {stem: i for i, stem in enumerate(stems)}
     return {
-        "names": names,
-        "anchors": [
-            [position[stem] for stem in anchor] for anchor in statements.anchor_keys(analysis)
-        ],
-        "running_totals": [
-            i for i, claim in enumerate(analysis.claims) if statements.running_total(claim)
-        ],
-        "phrases": sorted(statements.spellings(analysis) - {m.text for m in analysis.mentions}),
+        "name_stems": stems,
+        "anchors": [[position[stem] for stem in anchor] for anchor in anchor_keys(analysis)],
+        "running_totals": [i for i, claim in enumerate(analysis.claims) if running_total(claim)],
+        "phrases": sorted(spellings(analysis) - {m.text for m in analysis.mentions}),
     }
 
 
 def _load_statements(
     data: dict[str, Any], claims: tuple[Claim, ...], written: set[str]
 ) -> Statements:
-    names, running = data["names"], set(data["running_totals"])
+    stems, running = data["name_stems"], set(data["running_totals"])
     return Statements(
         claim_sets(claims),
-        tuple(tuple(names[i] for i in anchor) for anchor in data["anchors"]),
+        tuple(tuple(stems[i] for i in anchor) for anchor in data["anchors"]),
         tuple(i in running for i in range(len(claims))),
-        frozenset(names),
+        frozenset(stems),
         frozenset(written.union(data["phrases"])),
     )
 
@@ -152,7 +155,7 @@ def _load_claim(
         index=index,
         start=start,
         end=end,
-        text=(spans and spans.get((start, end))) or text[start:end],
+        text=(spans.get((start, end)) if spans else None) or text[start:end],
         mentions=tuple(_mention(known, text, s, e, key) for s, e, key in mentions),
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
