@@ -29,11 +29,12 @@ def include_object(
 
 
 _TERM = re.compile(r"[^\W_]+")
-# How many terms an index query uses, and (on SQLite, which keeps term statistics) how many
-# articles a term may occur in to be used at all. The query ranks every article holding any
-# of its terms, so its cost follows their counts; a story has at most a few dozen articles,
-# and a term in hundreds of them names a topic, not the story (the benchmark at 10k and
-# 100k: 300 rather than 1000 finds more of a story's articles, in 3-4 ms less a request).
+# How many terms an index query uses, and how many articles a term may occur in to be used at
+# all (counted on SQLite; estimated from its statistics on PostgreSQL). The query ranks every
+# article holding any of its terms, so its cost follows their counts; a story has at most a few
+# dozen articles, and a term in hundreds of them names a topic, not the story (the benchmark
+# at 10k and 100k: 300 rather than 1000 finds more of a story's articles, in 3-4 ms less a
+# request).
 QUERY_TERMS = 16
 MAX_TERM_DOCUMENTS = 300
 _SQLITE_VOCABULARY = f"{SQLITE_FTS_TABLE}_vocab"
@@ -101,6 +102,51 @@ class _TermCounts:
 
 _TERM_COUNTS = _TermCounts()
 
+# PostgreSQL keeps no count per term, but ANALYZE samples the index column and keeps its most
+# common lexemes (default_statistics_target x 10 of them) with the share of rows holding each.
+_PG_LEXEME_STATISTICS = text(
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+    "FROM pg_stats AS s JOIN pg_namespace AS n ON n.nspname = s.schemaname "
+    "JOIN pg_class AS c ON c.relnamespace = n.oid AND c.relname = s.tablename "
+    "WHERE s.schemaname = current_schema() AND s.tablename = 'article' "
+    f"AND s.attname = '{PG_SEARCH_COLUMN}'"
+)
+
+
+class _CommonLexemes:
+    """On PostgreSQL, the terms its statistics estimate in more than MAX_TERM_DOCUMENTS
+    articles: what SQLite's term counts tell of the common terms, as of the last ANALYZE
+    (autovacuum runs it as the table grows) and for the most common few thousand only. Read
+    once per database every `ttl` seconds; none before the first ANALYZE."""
+
+    def __init__(self, ttl: float = 600.0) -> None:
+        self.ttl = ttl
+        self._read: dict[str, tuple[float, frozenset[str]]] = {}
+
+    def of(self, session: Session) -> frozenset[str]:
+        database = str(session.get_bind().url)
+        read = self._read.get(database)
+        if read is None or time.monotonic() - read[0] > self.ttl:
+            read = (time.monotonic(), self._estimate(session))
+            self._read[database] = read
+        return read[1]
+
+    @staticmethod
+    def _estimate(session: Session) -> frozenset[str]:
+        row = session.execute(_PG_LEXEME_STATISTICS).first()
+        if row is None or not row[0] or not row[1]:
+            return frozenset()
+        lexemes, shares, rows = row
+        shares = shares[: len(lexemes)]  # then the least and greatest share, and that of nulls
+        return frozenset(
+            lexeme
+            for lexeme, share in zip(lexemes, shares, strict=True)
+            if share * rows > MAX_TERM_DOCUMENTS
+        )
+
+
+_COMMON_LEXEMES = _CommonLexemes()
+
 
 def _telling(session: Session, words: list[str], count: int) -> list[str]:
     """The first `count` words (in the caller's order of importance) that some stored articles
@@ -119,10 +165,10 @@ def _telling(session: Session, words: list[str], count: int) -> list[str]:
 
 def topic_words(session: Session, words: Sequence[str]) -> frozenset[str]:
     """The `words` held by more than MAX_TERM_DOCUMENTS stored articles: they name a topic
-    that many stories share, and story similarity leaves them out. Only SQLite keeps the term
-    statistics to tell; on PostgreSQL no word is a topic word."""
+    that many stories share, and story similarity leaves them out. On PostgreSQL, those its
+    statistics estimate so (`_CommonLexemes`)."""
     if session.get_bind().dialect.name != "sqlite":
-        return frozenset()
+        return _COMMON_LEXEMES.of(session).intersection(words)
     documents = _TERM_COUNTS.lookup(session, list(words))
     return frozenset(word for word, count in documents.items() if count > MAX_TERM_DOCUMENTS)
 
@@ -144,6 +190,9 @@ def search_articles(
         chosen = _telling(session, name_terms, half)
         chosen += _telling(session, word_terms, QUERY_TERMS - len(chosen))
     else:
+        common = _COMMON_LEXEMES.of(session)
+        name_terms = [w for w in name_terms if w not in common]
+        word_terms = [w for w in word_terms if w not in common]
         chosen = name_terms[:half] + word_terms[: QUERY_TERMS - min(half, len(name_terms))]
     if not chosen:
         return []
