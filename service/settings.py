@@ -131,7 +131,7 @@ class Settings(BaseSettings):
         default=1000,
         ge=0,
         le=10_000,
-        description="Decoded peer analyses, with their statements, each worker keeps (about 80 "
+        description="Decoded peers, their claims and statements, each worker keeps (about 70 "
         "KB each for an article of 3-4 KB, more for longer ones; with four times as many "
         "candidates' features of 6 KB; 0 keeps none): the articles of the stories in the news "
         "are read once, not for every request.",
