@@ -86,8 +86,10 @@ def stored(database: str) -> dict[str, Any]:
             articles = dict(connection.execute(text("SELECT id, url FROM article")).all())
             without_analysis = connection.execute(
                 text(
-                    "SELECT count(*) FROM article a LEFT JOIN article_analysis x "
-                    "ON x.article_id = a.id WHERE x.article_id IS NULL"
+                    "SELECT count(*) FROM article a "
+                    "LEFT JOIN article_analysis x ON x.article_id = a.id "
+                    "LEFT JOIN article_features f ON f.article_id = a.id "
+                    "WHERE x.article_id IS NULL OR f.article_id IS NULL"
                 )
             ).scalar_one()
     finally:

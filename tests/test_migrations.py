@@ -1,8 +1,11 @@
 """Migrations build the schema on an empty database, match the models, and come down again."""
 
+import json
+from typing import Any
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from service.store import migrate, models
 from service.store.search import include_object
@@ -31,3 +34,57 @@ def test_upgrade_matches_models_and_downgrade_empties(fresh_database_url: str) -
 def test_upgrade_twice_is_harmless(fresh_database_url: str) -> None:
     migrate.upgrade(fresh_database_url)
     migrate.upgrade(fresh_database_url)
+
+
+def test_features_move_to_their_own_table_and_back(fresh_database_url: str) -> None:
+    migrate.upgrade(fresh_database_url, "0004")
+    engine = create_engine(fresh_database_url)
+    features = {"names": ["lecornu"], "words": [["telefonat", 1.0]], "numbers": [], "sketch": []}
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO source (id, name, created_at, reliability_claims) "
+                    "VALUES (1, 'a.example', '2026-12-03', 0)"
+                )
+            )
+            for article_id in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO article (id, source_id, text, ingested_at, content_hash) "
+                        "VALUES (:id, 1, 'Lecornu telefonierte.', '2026-12-03', :hash)"
+                    ),
+                    {"id": article_id, "hash": f"hash-{article_id}"},
+                )
+            # Article 2 was analysed before story features were stored.
+            connection.execute(
+                text(
+                    "INSERT INTO article_analysis (article_id, version, data, features) VALUES "
+                    "(1, 4, :data, :features), (2, 2, :data, NULL)"
+                ),
+                {"data": json.dumps({"claims": []}), "features": json.dumps(features)},
+            )
+
+        migrate.upgrade(fresh_database_url)
+        with engine.connect() as connection:
+            moved = connection.execute(
+                text("SELECT article_id, version, features FROM article_features")
+            ).all()
+            analyses = connection.execute(text("SELECT count(*) FROM article_analysis")).scalar()
+        assert [(a, v, _json(f)) for a, v, f in moved] == [(1, 4, features)]
+        assert analyses == 2
+        columns = {column["name"] for column in inspect(engine).get_columns("article_analysis")}
+        assert "features" not in columns
+
+        migrate.downgrade(fresh_database_url, "0004")
+        with engine.connect() as connection:
+            back = connection.execute(
+                text("SELECT article_id, features FROM article_analysis ORDER BY article_id")
+            ).all()
+        assert [(a, _json(f)) for a, f in back] == [(1, features), (2, None)]
+    finally:
+        engine.dispose()
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value

@@ -53,12 +53,23 @@ class Article(SQLModel, table=True):
 
 
 class ArticleAnalysis(SQLModel, table=True):
-    """The analysis of an article, computed once at ingest so that peers are never re-analysed."""
+    """The analysis of an article, computed once at ingest so that peers are never re-analysed;
+    read whole only for the few peers chosen."""
 
     __tablename__ = "article_analysis"
 
     article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
     version: int
     data: dict[str, Any] = Field(sa_type=JSON)
-    # Story features: small, read for every candidate; `data` only for the peers chosen.
-    features: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class ArticleFeatures(SQLModel, table=True):
+    """The story features of an analysed article (the analysis `version` they come from),
+    written with its analysis. They are small and read for every candidate, so they have rows
+    of their own: a column after `data` is read, on SQLite, by walking data's overflow pages."""
+
+    __tablename__ = "article_features"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    version: int
+    features: dict[str, Any] = Field(sa_type=JSON)

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from service.analysis.pipeline import ANALYSIS_VERSION
 from service.analysis.records import Analysis
 from service.store.codec import dump_analysis, dump_features
-from service.store.models import Article, ArticleAnalysis, Source
+from service.store.models import Article, ArticleAnalysis, ArticleFeatures, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +183,7 @@ def _stored_keys(
 
 _ARTICLES: Table = Article.__table__  # type: ignore[attr-defined]
 _ANALYSES: Table = ArticleAnalysis.__table__  # type: ignore[attr-defined]
+_FEATURES: Table = ArticleFeatures.__table__  # type: ignore[attr-defined]
 
 
 def _insert(session: Session, new: Sequence[tuple[Article, NewArticle]]) -> None:
@@ -199,6 +200,8 @@ def _insert(session: Session, new: Sequence[tuple[Article, NewArticle]]) -> None
         row.id = article_id
     analyses = [_analysis_columns(row.id, article.analysis) for row, article in new]
     connection.execute(insert(_ANALYSES), analyses)
+    features = [_features_columns(row.id, article.analysis) for row, article in new]
+    connection.execute(insert(_FEATURES), features)
 
 
 def _article_row(article: NewArticle, source_id: int) -> Article:
@@ -218,12 +221,11 @@ def _columns(row: Article) -> dict[str, Any]:
 
 
 def _analysis_columns(article_id: int | None, analysis: EncodedAnalysis) -> dict[str, Any]:
-    return {
-        "article_id": article_id,
-        "version": ANALYSIS_VERSION,
-        "data": analysis.data,
-        "features": analysis.features,
-    }
+    return {"article_id": article_id, "version": ANALYSIS_VERSION, "data": analysis.data}
+
+
+def _features_columns(article_id: int | None, analysis: EncodedAnalysis) -> dict[str, Any]:
+    return {"article_id": article_id, "version": ANALYSIS_VERSION, "features": analysis.features}
 
 
 def get_article(session: Session, *, article_id: int) -> Article | None:
@@ -314,11 +316,11 @@ def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[Sto
             Article.content_hash,
             Article.published_at,
             Article.ingested_at,
-            ArticleAnalysis.version,
+            ArticleFeatures.version,
         )
         .join(Source, col(Source.id) == col(Article.source_id))
-        .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
-        .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
+        .join(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
+        .where(col(Article.id).in_(list(article_ids)))
     )
     return [StoredCandidate(*row) for row in session.exec(query).all()]  # type: ignore[arg-type]
 
@@ -327,9 +329,8 @@ def stored_features(session: Session, *, article_ids: Sequence[int]) -> dict[int
     """The stored story features of the analysed articles among `article_ids`, by id."""
     if not article_ids:
         return {}
-    query = select(ArticleAnalysis.article_id, ArticleAnalysis.features).where(
-        col(ArticleAnalysis.article_id).in_(list(article_ids)),
-        col(ArticleAnalysis.features).is_not(None),
+    query = select(ArticleFeatures.article_id, ArticleFeatures.features).where(
+        col(ArticleFeatures.article_id).in_(list(article_ids))
     )
     return dict(session.exec(query).all())  # type: ignore[arg-type]
 
@@ -343,7 +344,7 @@ def stored_analyses(
     query = (
         select(Article.id, Article.text, ArticleAnalysis.data)
         .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
-        .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
+        .where(col(Article.id).in_(list(article_ids)))
     )
     return {article_id: (text, data) for article_id, text, data in session.exec(query).all()}  # type: ignore[misc]
 
@@ -353,10 +354,11 @@ def load_peers(session: Session, *, article_ids: Sequence[int]) -> list[StoredPe
     if not article_ids:
         return []
     query = (
-        select(Article, Source.name, ArticleAnalysis.data, ArticleAnalysis.features)
+        select(Article, Source.name, ArticleAnalysis.data, ArticleFeatures.features)
         .join(Source, col(Source.id) == col(Article.source_id))
         .join(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
-        .where(col(Article.id).in_(list(article_ids)), col(ArticleAnalysis.features).is_not(None))
+        .join(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
+        .where(col(Article.id).in_(list(article_ids)))
     )
     return [
         StoredPeer(a.id, name, a.title, a.url, a.text, a.content_hash, a.published_at, data, feats)  # type: ignore[arg-type]
@@ -424,17 +426,18 @@ def save_reliability(
 
 def article_ids(session: Session, *, after_id: int, limit: int, outdated_only: bool) -> list[int]:
     """Ids of stored articles in id order (keyset-paged), optionally only those needing analysis."""
+    # Features are written with the analysis: their row says which version both are of.
     query = (
         select(Article.id)
-        .outerjoin(ArticleAnalysis, col(ArticleAnalysis.article_id) == col(Article.id))
+        .outerjoin(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
         .where(col(Article.id) > after_id)
         .order_by(col(Article.id))
         .limit(limit)
     )
     if outdated_only:
         query = query.where(
-            (col(ArticleAnalysis.version).is_(None))
-            | (col(ArticleAnalysis.version) < ANALYSIS_VERSION)
+            (col(ArticleFeatures.version).is_(None))
+            | (col(ArticleFeatures.version) < ANALYSIS_VERSION)
         )
     return [article_id for article_id in session.exec(query).all() if article_id is not None]
 
@@ -446,3 +449,4 @@ def save_analyses(session: Session, *, analyses: Mapping[int, EncodedAnalysis]) 
     for article_id, analysis in analyses.items():
         if article_id in stored:
             session.merge(ArticleAnalysis(**_analysis_columns(article_id, analysis)))
+            session.merge(ArticleFeatures(**_features_columns(article_id, analysis)))

@@ -172,7 +172,7 @@ def test_stored_analyses_with_nan_or_infinity_are_still_read(engine: Engine) -> 
     document = '{"names": [], "words": [], "numbers": [Infinity, NaN], "sketch": []}'
     with session_scope(engine, write=True) as session:
         session.execute(
-            text("UPDATE article_analysis SET features = :doc WHERE article_id = :id"),
+            text("UPDATE article_features SET features = :doc WHERE article_id = :id"),
             {"doc": document, "id": stored.id},
         )
         session.commit()
