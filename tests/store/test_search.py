@@ -69,6 +69,23 @@ def test_on_sqlite_terms_no_article_holds_are_skipped(engine: Engine) -> None:
     assert hits == [found.id]
 
 
+def test_on_sqlite_a_word_with_an_accent_is_counted_as_the_index_holds_it(engine: Engine) -> None:
+    """The index folds accents ("kölner" is held as "kolner"): the word is counted, and
+    queried, under the spelling an article gives it."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine, write=True) as session:
+        found, _ = repository.add_article(
+            session, article=new("x.example", "Der Kölner Stadtrat tagte im Gürzenich.")
+        )
+        session.commit()
+
+    with session_scope(engine) as session:
+        hits = search.search_articles(session, names=["Gürzenich"], words=["kölner"], limit=5)
+
+    assert hits == [found.id]
+
+
 def test_on_sqlite_words_in_too_many_articles_are_passed_over_for_later_ones(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,13 +122,17 @@ def test_on_sqlite_a_term_first_stored_after_a_search_is_found(engine: Engine) -
         assert search.search_articles(session, names=["Quast"], words=[], limit=5) == [found.id]
 
 
-def test_topic_words_are_those_in_too_many_articles(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Counted on SQLite; on PostgreSQL, estimated by ANALYZE (autovacuum runs it as the table
-    grows; here it is run by hand)."""
+@pytest.fixture
+def two_articles_are_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term in two articles is in too many, and PostgreSQL's statistics are read afresh."""
     monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 1)
     monkeypatch.setattr(search, "_COMMON_LEXEMES", search._CommonLexemes())
+
+
+@pytest.mark.usefixtures("two_articles_are_many")
+def test_topic_words_are_those_in_too_many_articles(engine: Engine) -> None:
+    """Counted on SQLite; on PostgreSQL, estimated by ANALYZE (autovacuum runs it as the table
+    grows; here it is run by hand)."""
     with session_scope(engine, write=True) as session:
         repository.add_article(
             session, article=new("a.example", "Haushaltsdebatte in Gnarrenburg.")
@@ -126,13 +147,12 @@ def test_topic_words_are_those_in_too_many_articles(
     assert topic == {"haushaltsdebatte"}
 
 
+@pytest.mark.usefixtures("two_articles_are_many")
 def test_on_postgresql_no_word_is_a_topic_word_before_its_statistics_are_gathered(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine,
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite counts the terms as they are stored")
-    monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 1)
-    monkeypatch.setattr(search, "_COMMON_LEXEMES", search._CommonLexemes())
     with session_scope(engine, write=True) as session:
         for source in ("a.example", "b.example"):
             repository.add_article(session, article=new(source, f"Haushaltsdebatte, {source}."))
@@ -144,13 +164,12 @@ def test_on_postgresql_no_word_is_a_topic_word_before_its_statistics_are_gathere
         assert search.topic_words(session, ["haushaltsdebatte"]) == frozenset()
 
 
+@pytest.mark.usefixtures("two_articles_are_many")
 def test_on_postgresql_lexemes_in_too_many_articles_are_left_out_of_the_query(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine,
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite's counts are tested above")
-    monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 1)
-    monkeypatch.setattr(search, "_COMMON_LEXEMES", search._CommonLexemes())
     with session_scope(engine, write=True) as session:
         repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
         found, _ = repository.add_article(session, article=new("b.example", "Weltweit Omega."))
