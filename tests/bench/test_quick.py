@@ -1,4 +1,5 @@
-"""The benchmark's quick mode runs end to end (it asserts nothing about speed)."""
+"""The benchmark's quick mode runs end to end (it asserts nothing about speed), and the profile
+command runs on the database it leaves."""
 
 import json
 import subprocess
@@ -25,3 +26,16 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert size["inprocess_ms"]["n"] == size["inprocess_again_ms"]["n"] == 20
     assert {run["errors"] for run in size["http"].values()} == {0}
     assert "| 1,000 |" in result.stdout
+
+    command = ["bench.profile", "--size", "1000", "--queries", "3", "--work", str(tmp_path)]
+    profiled = subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert profiled.returncode == 0, profiled.stderr[-3000:]
+    assert "3 requests" in profiled.stdout
+    assert "score_against_store" in profiled.stdout

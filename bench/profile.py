@@ -1,0 +1,67 @@
+"""Where a /score request spends its time: `python -m bench.profile --size 10000 [--again]`.
+
+Scores the benchmark's queries against a database `bench.run` left (bench/results/work/
+bench-<size>.db, or in --work) through `scoring.score_text` and the response, in this process,
+under the standard library's profiler: each query as its story's first request (the peer cache
+emptied before it), or with `--again` right after a first one (its peers cached). Prints the
+functions of `service` that took the most time over all the requests, with their own time.
+Profile before optimising; the benchmark, not this, says how fast it is.
+"""
+
+import argparse
+import cProfile
+import pstats
+from pathlib import Path
+
+from bench import corpus
+from bench.run import RESULTS, _queries
+from service.api.routes.score import to_response
+from service.main import tune_garbage_collector
+from service.scoring import ScoreRequest, score_text
+from service.settings import Settings
+from service.store.cache import PeerCache
+from service.store.db import create_db_engine, session_scope
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=10_000, help="the corpus size to profile")
+    parser.add_argument("--again", action="store_true", help="requests with their peers cached")
+    parser.add_argument("--queries", type=int, default=60, help="requests to profile")
+    parser.add_argument("--top", type=int, default=40, help="functions to print")
+    parser.add_argument("--work", default=str(RESULTS / "work"), help="where bench.run left them")
+    args = parser.parse_args(argv)
+    database = Path(args.work) / f"bench-{args.size}.db"
+    if not database.exists():
+        parser.error(f"{database} is missing: run `python -m bench.run --sizes {args.size}` first")
+    settings = Settings(database_url=f"sqlite:///{database}")
+    engine = create_db_engine(settings)
+    cache = PeerCache.of_size(settings.analysis_cache_size)
+    queries = _queries(list(corpus.generate(args.size)), 60)[: args.queries]
+    requests = [ScoreRequest.model_validate(query) for query in queries]
+    tune_garbage_collector()
+
+    def score(request: ScoreRequest) -> None:
+        with session_scope(engine) as session:
+            scored = score_text(session, request, settings, cache=cache)
+        to_response(scored).model_dump_json()
+
+    for request in requests[:3]:  # warm the memos, as in a worker that has run a while
+        score(request)
+    profiler = cProfile.Profile()
+    for request in requests:
+        cache.analyses.clear()
+        cache.features.clear()
+        if args.again:
+            score(request)
+        profiler.runcall(score, request)
+    stats = pstats.Stats(profiler)
+    each = stats.total_tt / len(requests) * 1000  # type: ignore[attr-defined]
+    print(f"{len(requests)} requests, {each:.1f} ms each under the profiler; totals below")
+    stats.sort_stats("cumulative").print_stats(r"service/", args.top)
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
