@@ -4,13 +4,19 @@ The index is not part of the SQLModel tables (neither dialect's form is portable
 migrations create it and this module is the only code that queries it.
 """
 
+import logging
 import re
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+
+from service.analysis.normalize import fold
+
+log = logging.getLogger(__name__)
 
 # Objects the migrations create outside the SQLModel metadata; autogenerate must ignore them.
 SQLITE_FTS_TABLE = "article_fts"
@@ -70,8 +76,8 @@ class _TermCounts:
     decides whether a term is worth querying, so each worker process remembers the counts it
     has read, for `ttl` seconds: the common terms' apart, since they are few, and at most
     `size` rare ones, forgotten all at once when there are more. A term that no article holds
-    yet is not remembered: the next article stored may be the first of its story. This is the
-    one piece of state the store keeps between requests."""
+    yet is not remembered: the next article stored may be the first of its story. With
+    `_CommonLexemes` on PostgreSQL, this is the state the store keeps between requests."""
 
     def __init__(self, ttl: float = 600.0, size: int = 50_000) -> None:
         self.ttl, self.size = ttl, size
@@ -91,7 +97,7 @@ class _TermCounts:
         missing = [w for w, key in keys.items() if key not in common and key not in rare]
         found: dict[tuple[str, str], int] = {}
         for start in range(0, len(missing), _COUNTED_AT_ONCE):
-            counts = _documents(session, missing[start : start + _COUNTED_AT_ONCE])
+            counts = _match_counts(session, missing[start : start + _COUNTED_AT_ONCE])
             found.update({(database, w): n for w, n in counts.items() if n > 0})
         common.update({k: n for k, n in found.items() if n > MAX_TERM_DOCUMENTS})
         rare.update({k: n for k, n in found.items() if n <= MAX_TERM_DOCUMENTS})
@@ -102,7 +108,7 @@ class _TermCounts:
 _COUNTED_AT_ONCE = 100
 
 
-def _documents(session: Session, words: list[str]) -> dict[str, int]:
+def _match_counts(session: Session, words: list[str]) -> dict[str, int]:
     """How many articles hold each word, counted up to MAX_TERM_DOCUMENTS + 1."""
     limit = MAX_TERM_DOCUMENTS + 1
     counts = " UNION ALL ".join(
@@ -125,10 +131,9 @@ _TERM_COUNTS = _TermCounts()
 # common lexemes (default_statistics_target x 10 of them) with the share of rows holding each.
 _PG_LEXEME_STATISTICS = text(
     "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-    "FROM pg_stats AS s JOIN pg_namespace AS n ON n.nspname = s.schemaname "
-    "JOIN pg_class AS c ON c.relnamespace = n.oid AND c.relname = s.tablename "
-    "WHERE s.schemaname = current_schema() AND s.tablename = 'article' "
-    f"AND s.attname = '{PG_SEARCH_COLUMN}'"
+    "FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+    "JOIN pg_stats AS s ON s.schemaname = n.nspname AND s.tablename = c.relname "
+    f"WHERE c.oid = to_regclass('article') AND s.attname = '{PG_SEARCH_COLUMN}'"
 )
 
 
@@ -136,7 +141,9 @@ class _CommonLexemes:
     """On PostgreSQL, the terms its statistics estimate in more than MAX_TERM_DOCUMENTS
     articles: what SQLite's term counts tell of the common terms, as of the last ANALYZE
     (autovacuum runs it as the table grows) and for the most common few thousand only. Read
-    once per database every `ttl` seconds; none before the first ANALYZE."""
+    once per database every `ttl` seconds; none before the first ANALYZE, and none for a while
+    when they cannot be read (they only spare work). Each lexeme is there as the index holds it
+    ("kölner", for the query) and folded ("kolner", as story features hold their words)."""
 
     def __init__(self, ttl: float = 600.0) -> None:
         self.ttl = ttl
@@ -152,16 +159,22 @@ class _CommonLexemes:
 
     @staticmethod
     def _estimate(session: Session) -> frozenset[str]:
-        row = session.execute(_PG_LEXEME_STATISTICS).first()
-        if row is None or not row[0] or not row[1]:
+        try:
+            with session.begin_nested():  # a failed read must not abort the request's transaction
+                row = session.execute(_PG_LEXEME_STATISTICS).first()
+        except DBAPIError as exc:
+            log.warning("cannot read the index's lexeme statistics", extra={"error": str(exc)})
             return frozenset()
+        if row is None or not row[0] or not row[1] or row[2] <= 0:
+            return frozenset()  # never analysed (or truncated since: reltuples is -1)
         lexemes, shares, rows = row
-        shares = shares[: len(lexemes)]  # then the least and greatest share, and that of nulls
-        return frozenset(
+        shares = shares[: len(lexemes)]  # then the least and the greatest share
+        common = [
             lexeme
             for lexeme, share in zip(lexemes, shares, strict=True)
             if share * rows > MAX_TERM_DOCUMENTS
-        )
+        ]
+        return frozenset(common) | {fold(lexeme) for lexeme in common}
 
 
 _COMMON_LEXEMES = _CommonLexemes()
