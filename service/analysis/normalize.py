@@ -51,7 +51,13 @@ def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
             run_end += text.startswith("\n", run_end)
             piece, origins = "\n", [index]
         else:
-            while run_end < len(text) and unicodedata.combining(text[run_end]):
+            # Whitespace composes with no mark: marks after it are a run of their own, so that
+            # a span starting at them (the whitespace trimmed) maps back to them, not to it.
+            while (
+                run_end < len(text)
+                and unicodedata.combining(text[run_end])
+                and not text[index].isspace()
+            ):
                 run_end += 1
             piece, origins = _clean_run(text, index, run_end)
         pieces.append(piece)

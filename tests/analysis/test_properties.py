@@ -111,6 +111,7 @@ def assert_offsets_map_back(text: str, normalized: str, offsets: tuple[int, ...]
 
 @given(text=texts, language=languages)
 @example(text="\n\u0301Witali Witali 0", language="de")  # once mapped back to the line break
+@example(text="\t\u0308\u03235 Siehe auch: ", language="de")  # marks reordered after a tab
 @settings(max_examples=EXAMPLES * 10, deadline=None)
 def test_any_text_is_analysed_within_its_bounds(text: str, language: str | None) -> None:
     normalized, offsets, analysis, report = run(text, language)
