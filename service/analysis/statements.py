@@ -103,10 +103,12 @@ def statements_of(analysis: Analysis) -> Statements:
 
 def spellings(analysis: Analysis) -> frozenset[str]:
     """Names as written, and runs of them ("Crocus City Hall")."""
-    return frozenset(
-        {m.text for m in analysis.mentions}
-        | {p for s in analysis.sentences for p in _phrases(s.text)}
-    )
+    return frozenset({m.text for m in analysis.mentions}) | phrases(analysis)
+
+
+def phrases(analysis: Analysis) -> frozenset[str]:
+    """Runs of capitalised words in the article's sentences."""
+    return frozenset(p for s in analysis.sentences for p in _phrases(s.text))
 
 
 def article_names(analysis: Analysis) -> frozenset[str]:

@@ -21,8 +21,8 @@ from service.analysis.statements import (
     Statements,
     anchor_keys,
     article_names,
+    phrases,
     running_total,
-    spellings,
 )
 
 MentionKey = tuple[int, int, str]  # start, end, key
@@ -112,7 +112,7 @@ def _dump_statements(analysis: Analysis) -> dict[str, Any]:
         "name_stems": stems,
         "anchors": [[position[stem] for stem in anchor] for anchor in anchor_keys(analysis)],
         "running_totals": [i for i, claim in enumerate(analysis.claims) if running_total(claim)],
-        "phrases": sorted(spellings(analysis) - {m.text for m in analysis.mentions}),
+        "phrases": sorted(phrases(analysis)),
     }
 
 
