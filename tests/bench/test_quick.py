@@ -10,14 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--work", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _module("bench.run", "--quick", "--work", str(tmp_path), timeout=300)
 
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((ROOT / "bench" / "results" / "quick.json").read_text())
@@ -27,15 +20,19 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert {run["errors"] for run in size["http"].values()} == {0}
     assert "| 1,000 |" in result.stdout
 
-    command = ["bench.profile", "--size", "1000", "--queries", "3", "--work", str(tmp_path)]
-    profiled = subprocess.run(
-        [sys.executable, "-m", *command],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    profile = ["--size", "1000", "--queries", "3", "--work", str(tmp_path)]
+    profiled = _module("bench.profile", *profile, timeout=120)
     assert profiled.returncode == 0, profiled.stderr[-3000:]
     assert "3 requests" in profiled.stdout
     assert "score_against_store" in profiled.stdout
+
+
+def _module(name: str, *arguments: str, timeout: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", name, *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
