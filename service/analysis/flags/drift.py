@@ -48,6 +48,7 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
     # Words the peers write after another name: surnames, not first names.
     surnames = {word for phrase in phrases for word in phrase.split(" ")[1:]}
     expected_for: dict[str, NameUse | None] = {}
+    rivals = _ArticleSpellings(own)
     flags = []
     for index, mention in enumerate(mentions):
         found = mention.text
@@ -65,7 +66,7 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
             flags.append(_peer_flag(mention, expected))
             continue
         if not spellings.voices_of(found):
-            majority = _expected_in_article(found, own, language)
+            majority = rivals.expected(found, language)
             known = [*phrases, *own_phrases]
             if majority is not None and not _another_person(first_name, majority, known):
                 flags.append(_article_flag(mention, majority, own[majority]))
@@ -221,16 +222,29 @@ class _PeerSpellings:
         return [self.by_initial[initial][index][0] for index in close]
 
 
-def _expected_in_article(found: str, own: Counter[str], language: str | None) -> str | None:
-    """A more frequent spelling of the same name elsewhere in the article."""
-    rivals = [
-        (count, surface)
-        for surface, count in own.items()
-        if count > own[found]
-        and variants(found, surface)
-        and not transliteration.explains(found, surface, language)
-    ]
-    return max(rivals)[1] if rivals else None
+class _ArticleSpellings:
+    """The article's own spellings with how often it writes each, by initial (variants of a
+    name share one), and the more frequent variant of each spelling once it is asked for."""
+
+    def __init__(self, own: Counter[str]) -> None:
+        self.own = own
+        self.by_initial: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for surface, count in own.items():
+            self.by_initial[Spelling.of(surface).folded[:1]].append((count, surface))
+        self._expected: dict[str, str | None] = {}
+
+    def expected(self, found: str, language: str | None) -> str | None:
+        """A more frequent spelling of the same name elsewhere in the article."""
+        if found not in self._expected:
+            rivals = [
+                (count, surface)
+                for count, surface in self.by_initial[Spelling.of(found).folded[:1]]
+                if count > self.own[found]
+                and variants(found, surface)
+                and not transliteration.explains(found, surface, language)
+            ]
+            self._expected[found] = max(rivals)[1] if rivals else None
+        return self._expected[found]
 
 
 def _peer_flag(mention: Mention, expected: NameUse) -> Flag:
