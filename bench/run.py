@@ -157,11 +157,16 @@ def _engine(settings: Settings) -> Any:
 def _queries(articles: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
     """Stored articles re-submitted under another outlet: the stored copy itself is excluded
     (same text), the other articles of its story are the peers to find."""
-    step = max(1, len(articles) // count)
     return [
         {"text": a["text"], "source": QUERY_SOURCE, "language": a["language"]}
-        for a in articles[::step][:count]
+        for a in queried(articles, count)
     ]
+
+
+def queried(articles: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """The `count` stored articles the queries re-submit, spread over the corpus."""
+    step = max(1, len(articles) // count)
+    return articles[::step][:count]
 
 
 def markdown(report: dict[str, Any]) -> str:

@@ -1,5 +1,5 @@
 """The benchmark's quick mode runs end to end (it asserts nothing about speed), and the profile
-command runs on the database it leaves."""
+and peer-quality commands run on the database it leaves."""
 
 import json
 import subprocess
@@ -25,6 +25,11 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert profiled.returncode == 0, profiled.stderr[-3000:]
     assert "3 requests" in profiled.stdout
     assert "score_against_store" in profiled.stdout
+
+    peers = _module("bench.peers", *profile, timeout=120)
+    assert peers.returncode == 0, peers.stderr[-3000:]
+    assert "3 queries:" in peers.stdout
+    assert "precision" in peers.stdout
 
 
 def _module(name: str, *arguments: str, timeout: int) -> subprocess.CompletedProcess[str]:
