@@ -165,7 +165,7 @@ def score_against_store(
         if not article.url or c.url != article.url
     }
     features = _features(session, list(stored.values()), cache.features)
-    topic = search.topic_words(session, [term for term, _ in article.analysis.features.words])
+    topic = search.topic_words(session, _story_terms(article.analysis))
     deadline.check("peers")
     chosen = choose_peers(
         article.analysis,
@@ -273,6 +273,13 @@ def query_terms(analysis: Analysis) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(names))[:_QUERY_TERMS], list(dict.fromkeys([*numbers, *frequent]))[
         :_QUERY_TERMS
     ]
+
+
+def _story_terms(analysis: Analysis) -> list[str]:
+    """The words (folded) and names (as written, in lower case) that may tell the article's
+    story apart."""
+    words = [term for term, _ in analysis.features.words]
+    return list(dict.fromkeys([*words, *(m.text.lower() for m in analysis.mentions)]))
 
 
 def weights(ratings: dict[str, tuple[float | None, float | None]]) -> dict[str, float]:

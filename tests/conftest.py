@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from service.fetch import guard
 from service.main import create_app
 from service.settings import Settings
-from service.store import migrate
+from service.store import migrate, search
 from service.store.db import create_db_engine
 
 POSTGRES_URL = os.environ.get("CROSSCHECK_TEST_POSTGRES_URL")
@@ -27,6 +27,14 @@ BACKENDS = [
         marks=pytest.mark.skipif(not POSTGRES_URL, reason="CROSSCHECK_TEST_POSTGRES_URL not set"),
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Term counts and statistics read afresh in each test: a worker keeps them for minutes,
+    and one database serves the whole run."""
+    monkeypatch.setattr(search, "_TERM_COUNTS", search._TermCounts())
+    monkeypatch.setattr(search, "_COMMON_LEXEMES", search._CommonLexemes())
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

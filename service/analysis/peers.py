@@ -42,33 +42,47 @@ def story_similarity(first: StoryFeatures, second: StoryFeatures) -> float:
 class _Story:
     """An article's story features as look-ups, made once to compare it with many others.
 
-    Its `topic_words` (words the store holds in too many articles to tell one story from
-    another) do not count: without that, two reports of different stories on one topic share
-    most of their frequent words and pass for one story."""
+    Its topic words and topic names (words and names the store holds in too many articles to
+    tell one story from another: a topic's vocabulary, a capital, a head of state) do not count,
+    on either side: without that, two reports of different stories on one topic share most of
+    their frequent words and the names of the topic, and pass for one story. Which of another
+    article's own names are common is not known here; they are taken to be as common as the
+    article's, so each counts at the share of its names that tell the story (all of them, when
+    the store knows no topic names)."""
 
-    __slots__ = ("names", "numbers", "words")
+    __slots__ = ("names", "numbers", "telling_share", "topic_names", "words")
 
-    def __init__(self, features: StoryFeatures, topic_words: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        features: StoryFeatures,
+        topic_words: frozenset[str] = frozenset(),
+        topic_names: frozenset[str] = frozenset(),
+    ) -> None:
         self.words = {term: w for term, w in features.words if term not in topic_words}
-        self.names = set(features.names)
+        self.topic_names = topic_names
+        self.names = set(features.names) - topic_names
+        self.telling_share = len(self.names) / len(features.names) if features.names else 1.0
         self.numbers = set(features.numbers)
 
     def similarity(self, other: StoryFeatures) -> float:
         ours, theirs = self.words, dict(other.words)
         small, large = (theirs, ours) if len(theirs) < len(ours) else (ours, theirs)
         words = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-        names = _dice(self.names, set(other.names))
+        theirs_names = set(other.names) - self.topic_names
+        names = _dice(self.names, theirs_names, others=self.telling_share)
         numbers = set(other.numbers)
         either = self.numbers | numbers
         shared = len(self.numbers & numbers) / len(either) if either else 0.0
         return max(words, 0.45 * names + 0.35 * words + 0.2 * shared)
 
 
-def _dice(first: set[str], second: set[str]) -> float:
-    """Dice overlap of two sets of name stems."""
+def _dice(first: set[str], second: set[str], others: float = 1.0) -> float:
+    """Dice overlap of two sets of name stems, the names only `second` holds counted at
+    `others` each."""
     if not first or not second:
         return 0.0
-    return 2 * len(first & second) / (len(first) + len(second))
+    shared = len(first & second)
+    return 2 * shared / (len(first) + shared + others * (len(second) - shared))
 
 
 def copies(first: StoryFeatures, second: StoryFeatures, threshold: float) -> bool:
@@ -92,13 +106,17 @@ def choose_peers(
 ) -> list[tuple[Candidate, float]]:
     """The candidates of other sources, within the time window, that report the same story:
     the `max_peers` most similar, best first. The article's `topic_words` (the caller knows
-    which of its words most stored articles share) are not evidence of the same story.
+    which of its words, folded, and of its names as written, in lower case, too many stored
+    articles hold) are not evidence of the same story.
 
     The article itself (same content) and every article of its own source are left out: a source
     cannot corroborate itself.
     """
     window = thresholds.story_window_days * 86400
-    story = _Story(article.features, topic_words)
+    # As the index holds them: it folds accents itself but keeps "ß" ("Straße", not "strasse").
+    written = {mention.text.lower(): mention.key for mention in article.mentions}
+    topic_names = frozenset(name_stem(key) for word, key in written.items() if word in topic_words)
+    story = _Story(article.features, topic_words, topic_names)
     peers = []
     for candidate in candidates:
         if candidate.source == own_source or candidate.content_hash == own_hash:

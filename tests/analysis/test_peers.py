@@ -1,4 +1,4 @@
-"""Story peers: words many stored stories share are no evidence of the same story."""
+"""Story peers: words and names many stored stories share are no evidence of the same story."""
 
 from service.analysis.params import Thresholds
 from service.analysis.pipeline import analyze, choose_peers
@@ -43,3 +43,67 @@ def test_topic_words_leave_only_the_report_of_the_same_story() -> None:
     shared &= {t for t, _ in analyze(VIENNA, "en").features.words}
 
     assert chosen(frozenset(shared)) == [2]
+
+
+SUMMIT = (
+    "Chancellor Olaf Scholz met President Emmanuel Macron in Berlin on Tuesday. Scholz and "
+    "Macron agreed on a new fund for Ukraine. Energy minister Kristina Oberhauser said the fund "
+    "would grow to 40 billion euros."
+)
+SUMMIT_AGAIN = (
+    "Kristina Oberhauser, the energy minister, said the fund agreed by Scholz and Macron would "
+    "reach 40 billion euros."
+)
+TRADE_FAIR = (
+    "In Berlin, Olaf Scholz and Emmanuel Macron opened a trade fair on Tuesday. Scholz praised "
+    "the visitors, Macron the exhibitors."
+)
+
+
+def test_names_many_stored_articles_hold_are_no_evidence_of_the_same_story() -> None:
+    """The names of a topic (a capital, heads of state) are in many stored stories; the
+    story's own names ("Oberhauser") tell it apart."""
+    candidates = [
+        Candidate(1, "fair.example", analyze(TRADE_FAIR, "en").features, "hash-1"),
+        Candidate(2, "summit.example", analyze(SUMMIT_AGAIN, "en").features, "hash-2"),
+    ]
+
+    def chosen_with(topic_words: frozenset[str]) -> list[int]:
+        peers = choose_peers(
+            analyze(SUMMIT, "en"),
+            candidates,
+            own_source="me",
+            own_hash="hash-self",
+            published_at=None,
+            thresholds=Thresholds(),
+            topic_words=topic_words,
+        )
+        return [candidate.article_id for candidate, _ in peers]
+
+    assert chosen_with(frozenset()) == [2, 1]
+    assert chosen_with(frozenset({"olaf", "scholz", "emmanuel", "macron", "berlin"})) == [2]
+
+
+def test_another_articles_own_names_weigh_as_little_as_the_common_share_of_ours() -> None:
+    """Whether the capitals a report lists are common is not known when it is compared; they
+    count at the share of the article's own names that tell its story (four of nine here), so
+    that a report naming many of them does not lose the story it shares."""
+    listing = (
+        "Kristina Oberhauser said the fund would help. Ministers from Paris, Rome, Madrid, "
+        "Warsaw, Vienna, Prague, Lisbon, Oslo, Dublin, Tallinn and Athens attended, as did "
+        "Scholz and Macron."
+    )
+    topic = frozenset({"olaf", "scholz", "emmanuel", "macron", "berlin"})
+
+    peers = choose_peers(
+        analyze(SUMMIT, "en"),
+        [Candidate(1, "capitals.example", analyze(listing, "en").features, "hash-1")],
+        own_source="me",
+        own_hash="hash-self",
+        published_at=None,
+        thresholds=Thresholds(),
+        topic_words=topic,
+    )
+
+    assert [candidate.article_id for candidate, _ in peers] == [1]
+

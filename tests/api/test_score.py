@@ -4,10 +4,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from service.main import create_app
 from service.settings import Settings
+from service.store import search
 
 GERMAN = (
     "Hochwasser in Passau: 7 Menschen ums Leben gekommen\n"
@@ -170,6 +173,45 @@ def test_ten_copies_of_one_dispatch_do_not_raise_agreement(client: TestClient) -
 
     assert after["agreement"] == before["agreement"]
     assert len(after_report["voices"]) == 2
+
+
+def test_an_article_that_shares_only_names_many_stored_articles_hold_is_no_peer(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A capital and heads of state are named by many stories: the peer is the article that
+    shares this story's own names ("Oberhauser")."""
+    monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 2)  # a term in three articles is common
+    fair = store(
+        client,
+        "fair.example",
+        "In Berlin, Olaf Scholz and Emmanuel Macron opened a trade fair on Tuesday. Scholz "
+        "praised the visitors, Macron the exhibitors.",
+    )
+    store(client, "a.example", "Olaf Scholz and Emmanuel Macron spoke in Berlin.")
+    store(client, "b.example", "Berlin: Emmanuel Macron thanked Olaf Scholz.")
+    summit = store(
+        client,
+        "summit.example",
+        "Kristina Oberhauser, the energy minister, said the fund agreed by Scholz and Macron "
+        "would reach 40 billion euros.",
+    )
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            # What tells PostgreSQL that a term is common.
+            connection.execute(sqlalchemy.text("ANALYZE article"))
+
+    report = client.post(
+        "/score",
+        json={
+            "text": "Chancellor Olaf Scholz met President Emmanuel Macron in Berlin on Tuesday. "
+            "Scholz and Macron agreed on a new fund for Ukraine. Energy minister Kristina "
+            "Oberhauser said the fund would grow to 40 billion euros.",
+            "source": "me.example",
+        },
+    ).json()
+
+    assert [peer["article_id"] for peer in report["peers"]] == [summit]
+    assert fair not in {e["article_id"] for c in report["claims"] for e in c["evidence"]}
 
 
 def test_store_true_stores_the_scored_article(client: TestClient) -> None:

@@ -9,14 +9,6 @@ from service.store.db import create_db_engine, session_scope
 from tests.factories import new_article as new
 
 
-@pytest.fixture(autouse=True)
-def fresh_counts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Counts and statistics read afresh: a worker keeps them for minutes, and one database
-    serves the whole run."""
-    monkeypatch.setattr(search, "_TERM_COUNTS", search._TermCounts())
-    monkeypatch.setattr(search, "_COMMON_LEXEMES", search._CommonLexemes())
-
-
 def test_search_finds_by_shared_names_and_follows_deletes(engine: Engine) -> None:
     with session_scope(engine, write=True) as session:
         call, _ = repository.add_article(
