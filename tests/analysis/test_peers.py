@@ -17,13 +17,17 @@ BERLIN_AGAIN = (
 
 
 def chosen(topic_words: frozenset[str] = frozenset()) -> list[int]:
-    article = analyze(BERLIN, "en")
+    return chosen_for(BERLIN, {1: VIENNA, 2: BERLIN_AGAIN}, topic_words)
+
+
+def chosen_for(text: str, others: dict[int, str], topic_words: frozenset[str]) -> list[int]:
+    """The ids of `others` (texts by id, each of its own source) chosen as peers of `text`."""
     candidates = [
-        Candidate(1, "vienna.example", analyze(VIENNA, "en").features, "hash-1"),
-        Candidate(2, "berlin.example", analyze(BERLIN_AGAIN, "en").features, "hash-2"),
+        Candidate(i, f"source-{i}.example", analyze(other, "en").features, f"hash-{i}")
+        for i, other in others.items()
     ]
     peers = choose_peers(
-        article,
+        analyze(text, "en"),
         candidates,
         own_source="me",
         own_hash="hash-self",
@@ -54,6 +58,7 @@ SUMMIT_AGAIN = (
     "Kristina Oberhauser, the energy minister, said the fund agreed by Scholz and Macron would "
     "reach 40 billion euros."
 )
+TOPIC = frozenset({"olaf", "scholz", "emmanuel", "macron", "berlin"})
 TRADE_FAIR = (
     "In Berlin, Olaf Scholz and Emmanuel Macron opened a trade fair on Tuesday. Scholz praised "
     "the visitors, Macron the exhibitors."
@@ -63,25 +68,10 @@ TRADE_FAIR = (
 def test_names_many_stored_articles_hold_are_no_evidence_of_the_same_story() -> None:
     """The names of a topic (a capital, heads of state) are in many stored stories; the
     story's own names ("Oberhauser") tell it apart."""
-    candidates = [
-        Candidate(1, "fair.example", analyze(TRADE_FAIR, "en").features, "hash-1"),
-        Candidate(2, "summit.example", analyze(SUMMIT_AGAIN, "en").features, "hash-2"),
-    ]
+    others = {1: TRADE_FAIR, 2: SUMMIT_AGAIN}
 
-    def chosen_with(topic_words: frozenset[str]) -> list[int]:
-        peers = choose_peers(
-            analyze(SUMMIT, "en"),
-            candidates,
-            own_source="me",
-            own_hash="hash-self",
-            published_at=None,
-            thresholds=Thresholds(),
-            topic_words=topic_words,
-        )
-        return [candidate.article_id for candidate, _ in peers]
-
-    assert chosen_with(frozenset()) == [2, 1]
-    assert chosen_with(frozenset({"olaf", "scholz", "emmanuel", "macron", "berlin"})) == [2]
+    assert chosen_for(SUMMIT, others, frozenset()) == [2, 1]
+    assert chosen_for(SUMMIT, others, TOPIC) == [2]
 
 
 def test_another_articles_own_names_weigh_as_little_as_the_common_share_of_ours() -> None:
@@ -93,17 +83,5 @@ def test_another_articles_own_names_weigh_as_little_as_the_common_share_of_ours(
         "Warsaw, Vienna, Prague, Lisbon, Oslo, Dublin, Tallinn and Athens attended, as did "
         "Scholz and Macron."
     )
-    topic = frozenset({"olaf", "scholz", "emmanuel", "macron", "berlin"})
 
-    peers = choose_peers(
-        analyze(SUMMIT, "en"),
-        [Candidate(1, "capitals.example", analyze(listing, "en").features, "hash-1")],
-        own_source="me",
-        own_hash="hash-self",
-        published_at=None,
-        thresholds=Thresholds(),
-        topic_words=topic,
-    )
-
-    assert [candidate.article_id for candidate, _ in peers] == [1]
-
+    assert chosen_for(SUMMIT, {1: listing}, TOPIC) == [1]
