@@ -8,13 +8,11 @@ other stored articles that were chosen. Story similarity trades one for the othe
 request follows the number of peers.
 """
 
-import argparse
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from bench import corpus
-from bench.run import RESULTS, _queries, queried
+from bench.run import _queries, parser_on_results, queried, results_database
 from service.scoring import ScoreRequest, score_text
 from service.settings import Settings
 from service.store.db import create_db_engine, session_scope
@@ -37,14 +35,9 @@ class PeerQuality:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=10_000, help="the corpus size to measure")
-    parser.add_argument("--queries", type=int, default=60, help="requests to score")
-    parser.add_argument("--work", default=str(RESULTS / "work"), help="where bench.run left them")
+    parser = parser_on_results(__doc__)
     args = parser.parse_args(argv)
-    database = Path(args.work) / f"bench-{args.size}.db"
-    if not database.exists():
-        parser.error(f"{database} is missing: run `python -m bench.run --sizes {args.size}` first")
+    database = results_database(parser, args)
     quality = measure(f"sqlite:///{database}", args.size, args.queries)
     print(
         f"{quality.queries} queries: {quality.peers} peers, {quality.same_story} of the same "

@@ -8,13 +8,11 @@ functions of `service` that took the most time over all the requests, with their
 Profile before optimising; the benchmark, not this, says how fast it is.
 """
 
-import argparse
 import cProfile
 import pstats
-from pathlib import Path
 
 from bench import corpus
-from bench.run import RESULTS, _queries
+from bench.run import _queries, parser_on_results, results_database
 from service.api.routes.score import to_response
 from service.main import tune_garbage_collector
 from service.scoring import ScoreRequest, score_text
@@ -24,16 +22,11 @@ from service.store.db import create_db_engine, session_scope
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=10_000, help="the corpus size to profile")
+    parser = parser_on_results(__doc__)
     parser.add_argument("--again", action="store_true", help="requests with their peers cached")
-    parser.add_argument("--queries", type=int, default=60, help="requests to profile")
     parser.add_argument("--top", type=int, default=40, help="functions to print")
-    parser.add_argument("--work", default=str(RESULTS / "work"), help="where bench.run left them")
     args = parser.parse_args(argv)
-    database = Path(args.work) / f"bench-{args.size}.db"
-    if not database.exists():
-        parser.error(f"{database} is missing: run `python -m bench.run --sizes {args.size}` first")
+    database = results_database(parser, args)
     settings = Settings(database_url=f"sqlite:///{database}")
     engine = create_db_engine(settings)
     cache = PeerCache.of_size(settings.analysis_cache_size)

@@ -169,6 +169,24 @@ def queried(articles: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
     return articles[::step][:count]
 
 
+def parser_on_results(description: str | None) -> argparse.ArgumentParser:
+    """The arguments of a command that reads a database this benchmark left: --size, --queries
+    and --work (see `results_database`)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", type=int, default=10_000, help="the corpus size to read")
+    parser.add_argument("--queries", type=int, default=60, help="requests to score")
+    parser.add_argument("--work", default=str(RESULTS / "work"), help="where bench.run left them")
+    return parser
+
+
+def results_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
+    """The database of `args.size` in `args.work`; a usage error when it is missing."""
+    database = Path(args.work) / f"bench-{args.size}.db"
+    if not database.exists():
+        parser.error(f"{database} is missing: run `python -m bench.run --sizes {args.size}` first")
+    return database
+
+
 def markdown(report: dict[str, Any]) -> str:
     machine = report["machine"]
     lines = [
