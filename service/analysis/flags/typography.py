@@ -10,10 +10,10 @@ from service.analysis.records import Analysis, Consensus, Flag
 
 _LINE = re.compile(r"[^\n]+")
 # An English opening quote (U+201C before a word) or an English closing one (U+201D).
-_ENGLISH_QUOTES = re.compile(r"(?:(?<=[\s(])|^)“(?=\w)|(?<=[\w.,!?])”")
+_ENGLISH_QUOTES = re.compile(r"“(?<![^\s(]“)(?=\w)|”(?<=[\w.,!?]”)")
 _GERMAN_QUOTES = re.compile(r"„")
 # French guillemets keep a space inside: « so ».
-_FRENCH_QUOTES = re.compile(r"(?<![\w.!?])«\s(?=\w)|(?<=[\w.!?])\s»(?!\w)")
+_FRENCH_QUOTES = re.compile(r"«(?<![\w.!?]«)\s(?=\w)|\s(?<=[\w.!?]\s)»(?!\w)")
 # Opening mark -> its closing mark. “ closes „ in German and opens in English; « likewise.
 _PAIRS = {"„": "“", "“": "”", "»": "«", "«": "»"}
 _QUOTE_MARKS = re.compile("[" + "".join(sorted({*_PAIRS, *_PAIRS.values(), "”"})) + "]")
@@ -26,30 +26,34 @@ _MEASURES_EN = (
     r"(?:dollars?|euros?|pounds?|francs?|percent|per cent|points?|degrees?|metres?|meters?"
     r"|kilometres?|litres?|tonnes?|tons?|times)"
 )
+# The first digit of a number (no digit, point or comma before it). Each pattern that is tried
+# at every position of the text starts with a character, not a look-behind, so that the regex
+# engine skips to the places where that character occurs.
+_FIRST_DIGIT = r"\d(?<![\d.,]\d)"
 _NUMBER_RULES = {
     "de": (
         (
             re.compile(
-                rf"(?<![\d.,])\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d.,]\d)"
-                rf"|(?<![\d.,])\d{{1,3}},\d{{3}}(?![\d.,]\d)(?=\s(?!{_MEASURES_DE})[A-ZÄÖÜ])"
+                rf"{_FIRST_DIGIT}(?:\d{{0,2}}(?:,\d{{3}}){{2,}}(?![\d.,]\d)"
+                rf"|\d{{0,2}},\d{{3}}(?![\d.,]\d)(?=\s(?!{_MEASURES_DE})[A-ZÄÖÜ]))"
             ),
             "German groups digits with full stops",
         ),
         (
-            re.compile(rf"(?<![\d.,])\d+\.\d{{1,2}}(?=\s?{_UNITS_DE})"),
+            re.compile(rf"{_FIRST_DIGIT}\d*\.\d{{1,2}}(?=\s?{_UNITS_DE})"),
             "German writes decimals with a comma",
         ),
     ),
     "en": (
         (
             re.compile(
-                rf"(?<![\d.,])\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.,]\d)"
-                rf"|(?<![\d.,])\d{{1,3}}\.\d{{3}}(?![\d.,]\d)(?=\s(?!{_MEASURES_EN})[a-z])"
+                rf"{_FIRST_DIGIT}(?:\d{{0,2}}(?:\.\d{{3}}){{2,}}(?![\d.,]\d)"
+                rf"|\d{{0,2}}\.\d{{3}}(?![\d.,]\d)(?=\s(?!{_MEASURES_EN})[a-z]))"
             ),
             "English groups digits with commas",
         ),
         (
-            re.compile(rf"(?<![\d.,])\d+,\d{{1,2}}(?=\s?{_UNITS_EN})"),
+            re.compile(rf"{_FIRST_DIGIT}\d*,\d{{1,2}}(?=\s?{_UNITS_EN})"),
             "English writes decimals with a point",
         ),
     ),

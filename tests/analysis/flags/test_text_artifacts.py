@@ -42,6 +42,19 @@ def test_number_formats(flags: FlagRun) -> None:
     assert [k[1] for k in of(english, "number_format")] == ["1.250", "2,5"]
 
 
+def test_marks_and_numbers_at_the_edges_of_the_text(flags: FlagRun) -> None:
+    # The patterns look behind their first character: at the start of the text nothing is there.
+    german = flags("“Nein” rief er. 2.5 Prozent sagen das, 12.5 Prozent nicht; 1.2.5 Prozent.")
+    english = flags(
+        "2,5 percent agree; 3.1,5 percent, « so » and “yes” at the end: 1.250 people", "en"
+    )
+
+    assert [k[1] for k in of(german, "quote_style")] == ["“", "”"]
+    assert [k[1] for k in of(german, "number_format")] == ["2.5", "12.5"]
+    assert [k[1] for k in of(english, "number_format")] == ["2,5", "1.250"]
+    assert [k[1] for k in of(english, "quote_style")] == ["« ", " »"]
+
+
 def test_translated_names(flags: FlagRun) -> None:
     peers = ("Der Anschlag auf die Crocus City Hall bei Moskau forderte viele Opfer.",) * 2
     found = flags("Nach dem Anschlag auf das Crocus-Rathaus trauerte Moskau.", peers=peers)
