@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, text
+from sqlalchemy import Table, bindparam, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -303,26 +303,34 @@ class StoredCandidate:
     analysis_version: int
 
 
+# The statements every /score request runs, built once: building one costs about as much as
+# running it on a few dozen rows (0.3 of 0.7 ms).
+_CANDIDATES = (
+    select(
+        Article.id,
+        Source.name,
+        Article.title,
+        Article.url,
+        Article.content_hash,
+        Article.published_at,
+        Article.ingested_at,
+        ArticleFeatures.version,
+    )
+    .join(Source, col(Source.id) == col(Article.source_id))
+    .join(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
+    .where(col(Article.id).in_(bindparam("ids", expanding=True)))
+)
+_RATINGS = select(Source.name, Source.reliability, Source.prior).where(
+    col(Source.name).in_(bindparam("names", expanding=True))
+)
+
+
 def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[StoredCandidate]:
     """The analysed articles among `article_ids`."""
     if not article_ids:
         return []
-    query = (
-        select(
-            Article.id,
-            Source.name,
-            Article.title,
-            Article.url,
-            Article.content_hash,
-            Article.published_at,
-            Article.ingested_at,
-            ArticleFeatures.version,
-        )
-        .join(Source, col(Source.id) == col(Article.source_id))
-        .join(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
-        .where(col(Article.id).in_(list(article_ids)))
-    )
-    return [StoredCandidate(*row) for row in session.exec(query).all()]  # type: ignore[arg-type]
+    rows = session.execute(_CANDIDATES, {"ids": list(article_ids)}).all()
+    return [StoredCandidate(*row) for row in rows]
 
 
 def stored_features(session: Session, *, article_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -373,8 +381,8 @@ def source_ratings(
     wanted = sorted(set(names))
     if not wanted:
         return {}
-    rows = session.exec(select(Source).where(col(Source.name).in_(wanted))).all()
-    return {source.name: (source.reliability, source.prior) for source in rows}
+    rows = session.execute(_RATINGS, {"names": wanted}).all()
+    return {name: (reliability, prior) for name, reliability, prior in rows}
 
 
 def list_sources(session: Session) -> list[tuple[Source, int]]:
