@@ -18,6 +18,9 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert size["articles"] == 1000
     assert size["inprocess_ms"]["n"] == size["inprocess_again_ms"]["n"] == 20
     assert {run["errors"] for run in size["http"].values()} == {0}
+    assert all(
+        run["rps"] > 0 and run["client_cpu_ms_per_request"] > 0 for run in size["http"].values()
+    )
     assert "| 1,000 |" in result.stdout
 
     profile = ["--size", "1000", "--queries", "3", "--work", str(tmp_path)]
