@@ -76,13 +76,15 @@ class _TermCounts:
     decides whether a term is worth querying, so each worker process remembers the counts it
     has read, for `ttl` seconds: the common terms' apart, since they are few, and at most
     `size` rare ones, forgotten all at once when there are more. A term that no article holds
-    yet is not remembered: the next article stored may be the first of its story. With
+    (a name's key, most often) is remembered only while the index stays as it was when it was
+    counted (`_index_state`): the next article stored may be the first of its story. With
     `_CommonLexemes` on PostgreSQL, this is the state the store keeps between requests."""
 
     def __init__(self, ttl: float = 600.0, size: int = 50_000) -> None:
         self.ttl, self.size = ttl, size
         self._common: dict[tuple[str, str], int] = {}
         self._rare: dict[tuple[str, str], int] = {}
+        self._absent: dict[str, tuple[bytes | None, set[str]]] = {}  # by database
         self._since = time.monotonic()
 
     def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
@@ -95,13 +97,28 @@ class _TermCounts:
         common, rare = self._common, self._rare
         keys = {w: (database, w) for w in words}
         missing = [w for w, key in keys.items() if key not in common and key not in rare]
+        absent = self._absent_now(session, database) if missing else set()
+        missing = [w for w in missing if w not in absent]
         found: dict[tuple[str, str], int] = {}
         for start in range(0, len(missing), _COUNTED_AT_ONCE):
             counts = _match_counts(session, missing[start : start + _COUNTED_AT_ONCE])
             found.update({(database, w): n for w, n in counts.items() if n > 0})
         common.update({k: n for k, n in found.items() if n > MAX_TERM_DOCUMENTS})
         rare.update({k: n for k, n in found.items() if n <= MAX_TERM_DOCUMENTS})
+        absent.update(w for w in missing if (database, w) not in found)
         return {w: found.get(key) or common.get(key) or rare.get(key, 0) for w, key in keys.items()}
+
+    def _absent_now(self, session: Session, database: str) -> set[str]:
+        """The terms counted in no article of the index as this transaction sees it: those
+        of an earlier request while the index is unchanged, else none."""
+        state = _index_state(session)
+        if state is None:
+            return set()  # unknown: nothing can be remembered
+        known = self._absent.get(database)
+        if known is None or known[0] != state or len(known[1]) > self.size:
+            known = (state, set())
+            self._absent[database] = known
+        return known[1]
 
 
 # Terms counted by one statement (SQLite allows 500 parts to a compound SELECT).
@@ -118,6 +135,20 @@ def _match_counts(session: Session, words: list[str]) -> dict[str, int]:
     )
     phrases = {f"w{i}": _phrase(word) for i, word in enumerate(words)}
     return {words[i]: n for i, n in session.execute(text(counts), phrases).all()}
+
+
+# FTS5 keeps the structure of its index in one record of its data table; every write to the
+# index (an article stored, changed or deleted) writes it anew, with a counter of its writes.
+_INDEX_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 10")
+
+
+def _index_state(session: Session) -> bytes | None:
+    """The index's structure record: the same bytes as long as nothing was written to it."""
+    try:  # on SQLite a failed statement leaves the transaction as it was
+        return session.execute(_INDEX_STRUCTURE).scalar()
+    except DBAPIError as exc:
+        log.warning("cannot read the index's structure", extra={"error": str(exc)})
+        return None
 
 
 def _phrase(word: str) -> str:

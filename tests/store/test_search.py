@@ -1,7 +1,7 @@
 """Full-text candidate retrieval on both dialects, kept in step with inserts and deletes."""
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from service.settings import Settings
 from service.store import migrate, repository, search
@@ -121,6 +121,53 @@ def test_on_sqlite_a_term_first_stored_after_a_search_is_found(engine: Engine) -
 
     with session_scope(engine) as session:
         assert search.search_articles(session, names=["Quast"], words=[], limit=5) == [found.id]
+
+
+def test_on_sqlite_a_term_in_no_article_is_counted_once_while_the_index_is_unchanged(
+    engine: Engine,
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for _ in range(3):
+            with session_scope(engine) as session:
+                search.search_articles(session, names=["Pfiffelbach"], words=[], limit=5)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert sum("LIMIT 301" in statement for statement in statements) == 1
+
+
+def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
+    engine: Engine,
+) -> None:
+    """SQLite gives the largest id again once its article is deleted: the index, not the
+    ids, says whether a term counted in no article may be in one now."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine, write=True) as session:
+        first, _ = repository.add_article(session, article=new("x.example", "Der Rat tagte."))
+        session.commit()
+    with session_scope(engine) as session:
+        assert search.search_articles(session, names=["Quirrenbach"], words=[], limit=5) == []
+    with session_scope(engine, write=True) as session:
+        assert first.id is not None
+        repository.delete_article(session, article_id=first.id)
+        second, _ = repository.add_article(
+            session, article=new("y.example", "Landrat Quirrenbach trat zurück.")
+        )
+        session.commit()
+
+    with session_scope(engine) as session:
+        found = search.search_articles(session, names=["Quirrenbach"], words=[], limit=5)
+
+    assert found == [second.id]
 
 
 @pytest.fixture
