@@ -84,20 +84,21 @@ class _TermCounts:
         self.ttl, self.size = ttl, size
         self._common: dict[tuple[str, str], int] = {}
         self._rare: dict[tuple[str, str], int] = {}
-        self._absent: dict[str, tuple[bytes | None, set[str]]] = {}  # by database
+        self._absent: dict[Any, tuple[bytes, set[str]]] = {}  # by database file
         self._since = time.monotonic()
 
     def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
         database = str(session.get_bind().url)
         if time.monotonic() - self._since > self.ttl:
-            self._common, self._rare, self._since = {}, {}, time.monotonic()
+            self._common, self._rare, self._absent = {}, {}, {}
+            self._since = time.monotonic()
         if len(self._rare) > self.size:
             self._rare = {}
         # Resets replace the maps and never empty them: these stay whole while this call runs.
         common, rare = self._common, self._rare
         keys = {w: (database, w) for w in words}
         missing = [w for w, key in keys.items() if key not in common and key not in rare]
-        absent = self._absent_now(session, database) if missing else set()
+        absent = self._known_absent(session) if missing else set()
         missing = [w for w in missing if w not in absent]
         found: dict[tuple[str, str], int] = {}
         for start in range(0, len(missing), _COUNTED_AT_ONCE):
@@ -108,12 +109,19 @@ class _TermCounts:
         absent.update(w for w in missing if (database, w) not in found)
         return {w: found.get(key) or common.get(key) or rare.get(key, 0) for w, key in keys.items()}
 
-    def _absent_now(self, session: Session, database: str) -> set[str]:
-        """The terms counted in no article of the index as this transaction sees it: those
-        of an earlier request while the index is unchanged, else none."""
+    def _known_absent(self, session: Session) -> set[str]:
+        """The terms counted in no article of the index as this transaction sees it, to which
+        the caller adds those it counts so: an earlier request's while the index is unchanged.
+        A transaction that writes sees its own articles before the index's structure record
+        changes (at commit): it starts from none and leaves none."""
+        connection = session.connection()
+        if connection.get_execution_options().get("crosscheck_write"):
+            return set()
         state = _index_state(session)
         if state is None:
             return set()  # unknown: nothing can be remembered
+        # By file as well as URL: the file at a path can be replaced by another database.
+        database = (str(session.get_bind().url), connection.connection.info.get("sqlite_file"))
         known = self._absent.get(database)
         if known is None or known[0] != state or len(known[1]) > self.size:
             known = (state, set())
@@ -137,8 +145,10 @@ def _match_counts(session: Session, words: list[str]) -> dict[str, int]:
     return {words[i]: n for i, n in session.execute(text(counts), phrases).all()}
 
 
-# FTS5 keeps the structure of its index in one record of its data table; every write to the
-# index (an article stored, changed or deleted) writes it anew, with a counter of its writes.
+# FTS5 keeps the structure of its index in one record of its data table. Every committed
+# write to the index (an article stored, changed or deleted) writes it anew with a larger
+# write counter, so its bytes do not come back; only 'rebuild' and 'delete-all', which the
+# service never runs, reset the counter.
 _INDEX_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 10")
 
 

@@ -1,5 +1,8 @@
 """Full-text candidate retrieval on both dialects, kept in step with inserts and deletes."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import Engine, event, text
 
@@ -123,25 +126,33 @@ def test_on_sqlite_a_term_first_stored_after_a_search_is_found(engine: Engine) -
         assert search.search_articles(session, names=["Quast"], words=[], limit=5) == [found.id]
 
 
+@contextmanager
+def term_counts(engine: Engine) -> Iterator[list[str]]:
+    """The statements that count terms in the index, run while the block runs."""
+    counted: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if f"LIMIT {search.MAX_TERM_DOCUMENTS + 1}" in statement:
+            counted.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield counted
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_on_sqlite_a_term_in_no_article_is_counted_once_while_the_index_is_unchanged(
     engine: Engine,
 ) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("term statistics are kept on SQLite only")
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with term_counts(engine) as counted:
         for _ in range(3):
             with session_scope(engine) as session:
                 search.search_articles(session, names=["Pfiffelbach"], words=[], limit=5)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
-    assert sum("LIMIT 301" in statement for statement in statements) == 1
+    assert len(counted) == 1
 
 
 def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
@@ -167,7 +178,23 @@ def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
     with session_scope(engine) as session:
         found = search.search_articles(session, names=["Quirrenbach"], words=[], limit=5)
 
+    assert second.id == first.id
     assert found == [second.id]
+
+
+def test_on_sqlite_what_a_writing_transaction_counts_in_no_article_is_not_remembered(
+    engine: Engine,
+) -> None:
+    """A writing transaction sees its own new articles before the index's structure record
+    changes: its counts of none must not outlive it."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine, write=True) as session:
+        assert search.search_articles(session, names=["Pfannholz"], words=[], limit=5) == []
+    with term_counts(engine) as counted, session_scope(engine) as session:
+        search.search_articles(session, names=["Pfannholz"], words=[], limit=5)
+
+    assert len(counted) == 1
 
 
 @pytest.fixture
