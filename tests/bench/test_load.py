@@ -1,0 +1,57 @@
+"""The benchmark's HTTP client against small servers that answer well or badly."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from bench import load
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+def asked(handler: Handler) -> int | None:
+    async def run() -> int | None:
+        server = await asyncio.start_server(handler, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            return await load._ask(port, load._request(port, {"text": "x"}), timeout=5)
+
+    return asyncio.run(run())
+
+
+def answering(response: bytes) -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(response)
+        await writer.drain()
+        writer.close()
+
+    return handler
+
+
+def test_a_whole_response_gives_its_status() -> None:
+    ok = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}"
+    refused = b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n"
+
+    assert asked(answering(ok)) == 200
+    assert asked(answering(refused)) == 413
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        b"",  # closed without a word
+        b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n{}",  # cut short
+        b"HTTP/1.1 200 OK\r\ncontent-le",  # cut in the head
+        b"garbage\r\n\r\n",
+    ],
+)
+def test_no_whole_response_is_a_failure(response: bytes) -> None:
+    assert asked(answering(response)) is None
+
+
+def test_a_refused_connection_is_a_failure() -> None:
+    port = load.free_port()
+
+    assert asyncio.run(load._ask(port, load._request(port, {}), timeout=5)) is None
