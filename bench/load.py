@@ -285,6 +285,20 @@ class _MemoryWatch:
 
 
 def children(pid: int) -> list[int]:
+    """The child processes of `pid`: from the kernel's list of each of its threads' children
+    (0.08 ms), or, where the kernel keeps none, by reading every process's parent (3 ms a
+    sample, which the benchmark's client then shares its core with)."""
+    try:
+        return [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    except OSError:
+        return _children_by_parent(pid)
+
+
+def _children_by_parent(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

@@ -1,6 +1,10 @@
 """The benchmark's HTTP client against small servers that answer well or badly."""
 
 import asyncio
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -55,3 +59,19 @@ def test_a_refused_connection_is_a_failure() -> None:
     port = load.free_port()
 
     assert asyncio.run(load._ask(port, load._request(port, {}), timeout=5)) is None
+
+
+def test_the_children_of_a_process_are_found_either_way() -> None:
+    parent = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"])
+    try:
+        deadline = time.monotonic() + 5
+        while len(load.children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        assert len(load.children(parent.pid)) == 2
+        assert sorted(load.children(parent.pid)) == sorted(load._children_by_parent(parent.pid))
+    finally:
+        for child in load.children(parent.pid):
+            os.kill(child, signal.SIGKILL)
+        parent.kill()
+        parent.wait()
