@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
@@ -31,7 +31,8 @@ _TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
 WRITE_ATTEMPTS = 3
 
 # Marks a session that will write; on SQLite it takes the write lock up front (see below).
-WRITE = {"crosscheck_write": True}
+_WRITE_OPTION = "crosscheck_write"
+WRITE = {_WRITE_OPTION: True}
 
 
 def create_db_engine(settings: Settings) -> Engine:
@@ -198,8 +199,7 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
     def _on_begin(connection: Any) -> None:
         # A deferred transaction that reads and then writes cannot wait for the lock once another
         # writer committed in between; writers take the lock at BEGIN and wait their turn instead.
-        write = connection.get_execution_options().get("crosscheck_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes(connection) else "BEGIN")
 
     return engine
 
@@ -220,6 +220,11 @@ def _current_identity(path: str) -> FileIdentity | None:
     except OSError:
         return None
     return path, stat.st_dev, stat.st_ino
+
+
+def writes(connection: Connection) -> bool:
+    """Whether the connection is a write transaction's (`session_scope(..., write=True)`)."""
+    return bool(connection.get_execution_options().get(_WRITE_OPTION, False))
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from service.analysis.normalize import fold
+from service.store.db import writes
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class _TermCounts:
         common, rare = self._common, self._rare
         keys = {w: (database, w) for w in words}
         missing = [w for w, key in keys.items() if key not in common and key not in rare]
-        absent = self._known_absent(session) if missing else set()
+        absent = self._known_absent(session, database) if missing else set()
         missing = [w for w in missing if w not in absent]
         found: dict[tuple[str, str], int] = {}
         for start in range(0, len(missing), _COUNTED_AT_ONCE):
@@ -109,23 +110,23 @@ class _TermCounts:
         absent.update(w for w in missing if (database, w) not in found)
         return {w: found.get(key) or common.get(key) or rare.get(key, 0) for w, key in keys.items()}
 
-    def _known_absent(self, session: Session) -> set[str]:
+    def _known_absent(self, session: Session, database: str) -> set[str]:
         """The terms counted in no article of the index as this transaction sees it, to which
         the caller adds those it counts so: an earlier request's while the index is unchanged.
         A transaction that writes sees its own articles before the index's structure record
         changes (at commit): it starts from none and leaves none."""
         connection = session.connection()
-        if connection.get_execution_options().get("crosscheck_write"):
+        if writes(connection):
             return set()
         state = _index_state(session)
         if state is None:
             return set()  # unknown: nothing can be remembered
         # By file as well as URL: the file at a path can be replaced by another database.
-        database = (str(session.get_bind().url), connection.connection.info.get("sqlite_file"))
-        known = self._absent.get(database)
+        file = (database, connection.connection.info.get("sqlite_file"))
+        known = self._absent.get(file)
         if known is None or known[0] != state or len(known[1]) > self.size:
             known = (state, set())
-            self._absent[database] = known
+            self._absent[file] = known
         return known[1]
 
 
