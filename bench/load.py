@@ -225,7 +225,7 @@ def _status(response: bytes) -> int | None:
         return None
     for line in head.lower().split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name == b"content-length" and int(value) != len(body):
+        if name == b"content-length" and value.strip() != str(len(body)).encode():
             return None
     return int(status)
 

@@ -48,6 +48,7 @@ def test_a_whole_response_gives_its_status() -> None:
         b"",  # closed without a word
         b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n{}",  # cut short
         b"HTTP/1.1 200 OK\r\ncontent-le",  # cut in the head
+        b"HTTP/1.1 200 OK\r\ncontent-length: two\r\n\r\n{}",
         b"garbage\r\n\r\n",
     ],
 )
