@@ -88,3 +88,49 @@ def test_features_move_to_their_own_table_and_back(fresh_database_url: str) -> N
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_the_index_is_built_anew_with_folded_words_and_back(fresh_database_url: str) -> None:
+    migrate.upgrade(fresh_database_url, "0006")
+    engine = create_engine(fresh_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO source (id, name, created_at, reliability_claims) "
+                    "VALUES (1, 'a.example', '2026-12-03', 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO article (id, source_id, text, ingested_at, content_hash) "
+                    "VALUES (1, 1, 'Der Außenminister sprach in Köln.', '2026-12-03', 'h')"
+                )
+            )
+        assert _matches(engine, "aussenminister", "simple") == []
+
+        migrate.upgrade(fresh_database_url)
+        assert _matches(engine, "aussenminister", "crosscheck_folded") == [1]
+        assert _matches(engine, "koln", "crosscheck_folded") == [1]
+
+        migrate.downgrade(fresh_database_url, "0006")
+        assert _matches(engine, "außenminister", "simple") == [1]
+        assert _matches(engine, "aussenminister", "simple") == []
+    finally:
+        engine.dispose()
+
+
+def _matches(engine: Any, word: str, configuration: str) -> list[int]:
+    """The articles the index finds by `word`; on SQLite, after FTS5 has checked the index
+    against the text it reads back."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(
+                text("INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
+            )
+            query = "SELECT rowid FROM article_fts WHERE article_fts MATCH :word"
+            return list(connection.execute(text(query), {"word": f'"{word}"'}).scalars())
+        query = (
+            f"SELECT id FROM article WHERE search_vector @@ to_tsquery('{configuration}', :word)"
+        )
+        return list(connection.execute(text(query), {"word": word}).scalars())

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 SQLITE_FTS_TABLE = "article_fts"
 PG_SEARCH_COLUMN = "search_vector"
 PG_SEARCH_INDEX = "ix_article_search_vector"
+# Both indexes hold words folded as `normalize.fold` folds them, and are queried so: SQLite's
+# tokenizer folds accents and reads the text through a view that writes "ß" as "ss"; on
+# PostgreSQL this configuration runs unaccent before 'simple' (migration 0007).
+PG_SEARCH_CONFIGURATION = "crosscheck_folded"
 
 
 def include_object(
@@ -57,7 +61,7 @@ _SQLITE_QUERY = text(
 _PG_QUERY = text(
     f"SELECT min(hits.id) FROM ("
     f"SELECT id, content_hash, ts_rank({PG_SEARCH_COLUMN}, query) AS rank "
-    f"FROM article, to_tsquery('simple', :query) AS query "
+    f"FROM article, to_tsquery('{PG_SEARCH_CONFIGURATION}', :query) AS query "
     f"WHERE {PG_SEARCH_COLUMN} @@ query ORDER BY rank DESC LIMIT :wide"
     f") AS hits GROUP BY hits.content_hash ORDER BY max(hits.rank) DESC, min(hits.id) LIMIT :limit"
 )
@@ -185,7 +189,8 @@ class _CommonLexemes:
     (autovacuum runs it as the table grows) and for the most common few thousand only. Read
     once per database every `ttl` seconds; none before the first ANALYZE, and none for a while
     when they cannot be read (they only spare work). Each lexeme is there as the index holds it
-    ("kölner", for the query) and folded ("kolner", as story features hold their words)."""
+    (unaccented: "kolner") and, where that differs, as `fold` writes it (as story features hold
+    their words)."""
 
     def __init__(self, ttl: float = 600.0) -> None:
         self.ttl = ttl
@@ -279,4 +284,5 @@ def search_articles(
 
 
 def _words(terms: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(word.lower() for term in terms for word in _TERM.findall(term)))
+    """The terms' words, folded as the index holds them."""
+    return list(dict.fromkeys(word for term in terms for word in _TERM.findall(fold(term))))
