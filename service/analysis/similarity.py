@@ -37,6 +37,14 @@ class Sets:
         values.flags.writeable = sizes.flags.writeable = False  # shared by a worker's threads
         return cls(values, sizes)
 
+    @classmethod
+    def flat(cls, values: Sequence[int], sizes: Sequence[int]) -> "Sets":
+        """Rows given flattened, as `values` and `sizes` hold them (as stored)."""
+        flat_values = np.array(values, dtype=np.int64)
+        flat_sizes = np.array(sizes, dtype=np.int64)
+        flat_values.flags.writeable = flat_sizes.flags.writeable = False
+        return cls(flat_values, flat_sizes)
+
     def __len__(self) -> int:
         return len(self.sizes)
 
@@ -58,10 +66,11 @@ class ClaimSets:
 
 
 def claim_sets(claims: Sequence[Claim]) -> ClaimSets:
+    # Sorted, so that the sets are stored the same whatever the order of a set of strings.
     return ClaimSets(
         Sets.of([claim.stems for claim in claims]),
-        Sets.of([{_id(name) for name in _names(claim)} for claim in claims]),
-        Sets.of([{_id(number) for number in _numbers(claim)} for claim in claims]),
+        Sets.of([sorted({_id(name) for name in _names(claim)}) for claim in claims]),
+        Sets.of([sorted({_id(number) for number in _numbers(claim)}) for claim in claims]),
     )
 
 

@@ -11,7 +11,7 @@ folding it uses, needs ANALYSIS_VERSION raised (tests/store/test_codec.py fails 
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from service.analysis.names import name_stem
@@ -59,8 +59,10 @@ class Statements:
 @dataclass(frozen=True, slots=True)
 class PeerAnalysis:
     """What judging reads of a stored article: its language, claims and statements, and its
-    story features (for copy detection); what judging needs of its sentences and mentions is in
-    the statements. Built from an analysis (`of`) or read from the store (`codec.load_peer`)."""
+    story features (for copy detection). What judging needs of its sentences and mentions, and
+    of its claims' mentions and stems, is in the statements: the claims come without those
+    (`as_statement`), which a peer read from the store need not decode. Built from an analysis
+    (`of`) or read from the store (`codec.load_peer`)."""
 
     language: str | None
     claims: tuple[Claim, ...]
@@ -69,7 +71,9 @@ class PeerAnalysis:
 
     @classmethod
     def of(cls, analysis: Analysis) -> "PeerAnalysis":
-        return cls(analysis.language, analysis.claims, statements_of(analysis), analysis.features)
+        statements = statements_of(analysis)
+        claims = tuple(as_statement(claim) for claim in analysis.claims)
+        return cls(analysis.language, claims, statements, analysis.features)
 
     def peer(
         self,
@@ -89,6 +93,11 @@ class PeerAnalysis:
             self.statements,
             features or self.features,
         )
+
+
+def as_statement(claim: Claim) -> Claim:
+    """The claim as a peer's statement: without its mentions and stems (in the sets)."""
+    return replace(claim, mentions=(), stems=())
 
 
 def statements_of(analysis: Analysis) -> Statements:

@@ -4,6 +4,8 @@ Two documents per article: `features` (small; read for every candidate) and the 
 itself (claims, mentions, and the statements a peer is judged by; read only for the few peers
 chosen)."""
 
+from bisect import bisect_left
+from itertools import accumulate
 from typing import Any
 
 from service.analysis.records import (
@@ -15,7 +17,7 @@ from service.analysis.records import (
     Sentence,
     StoryFeatures,
 )
-from service.analysis.similarity import claim_sets
+from service.analysis.similarity import ClaimSets, Sets, claim_sets
 from service.analysis.statements import (
     PeerAnalysis,
     Statements,
@@ -24,8 +26,6 @@ from service.analysis.statements import (
     phrases,
     running_total,
 )
-
-MentionKey = tuple[int, int, str]  # start, end, key
 
 
 def dump_analysis(analysis: Analysis) -> dict[str, Any]:
@@ -65,13 +65,26 @@ def load_analysis(
         for index, (start, end) in enumerate(data["sentences"])
     )
     mentions = tuple(Mention(s, e, text[s:e], key) for s, e, key in data.get("mentions", ()))
-    # A claim's mentions are mentions of the text too, and most claims are whole sentences:
-    # share those rather than decode (and keep) them twice.
-    known = {(m.start, m.end, m.key): m for m in mentions}
+    # Most claims are whole sentences: share their texts rather than slice them twice.
     spans = {(s.start, s.end): s.text for s in sentences}
-    claims = tuple(
-        _load_claim(index, raw, text, known, spans) for index, raw in enumerate(data["claims"])
-    )
+    sets = data.get("statements", {}).get("sets")
+    if sets is None:  # before version 5, each claim held its mentions and stems
+        claims = _claims_holding_mentions(data["claims"], text, mentions, spans)
+    else:
+        # A claim's mentions are the text's within its span; its stems are the first sets.
+        starts = [m.start for m in mentions]
+        stems = _rows(*sets["stems"])
+        claims = tuple(
+            _load_claim(
+                index,
+                raw,
+                text,
+                spans,
+                mentions[bisect_left(starts, raw[0]) : bisect_left(starts, raw[1])],
+                stems[index],
+            )
+            for index, raw in enumerate(data["claims"])
+        )
     return Analysis(
         data["language"],
         sentences,
@@ -86,11 +99,11 @@ def load_analysis(
 def load_peer(
     data: dict[str, Any], text: str, features: StoryFeatures | None = None
 ) -> PeerAnalysis:
-    """A stored analysis as a peer is judged: its claims and the statements stored with them.
-    A document stored without statements (before analysis version 4) is decoded whole to
-    derive them."""
+    """A stored analysis as a peer is judged: its claims as statements and the statements'
+    data stored with them. A document stored before analysis version 5 is decoded whole to
+    derive what it lacks."""
     stored = data.get("statements")
-    if stored is None:
+    if stored is None or "sets" not in stored:
         return PeerAnalysis.of(load_analysis(data, text, features))
     # A claim's index is its position: analyze() numbers them so.
     claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
@@ -98,48 +111,59 @@ def load_peer(
     return PeerAnalysis(
         data["language"],
         claims,
-        _load_statements(stored, claims, written),
+        _load_statements(stored, len(claims), written),
         features or StoryFeatures(),
     )
 
 
 def _dump_statements(analysis: Analysis) -> dict[str, Any]:
     """The statements that cannot be read off the stored claims and mentions, compactly: the
-    anchors as positions in the article's name stems, the running totals as claim positions."""
+    anchors as positions in the article's name stems, the running totals as claim positions,
+    and the claims' sets flattened (`Sets.flat`)."""
     stems = sorted(article_names(analysis))
     position = {stem: i for i, stem in enumerate(stems)}
+    sets = claim_sets(analysis.claims)
     return {
         "name_stems": stems,
         "anchors": [[position[stem] for stem in anchor] for anchor in anchor_keys(analysis)],
         "running_totals": [i for i, claim in enumerate(analysis.claims) if running_total(claim)],
         "phrases": sorted(phrases(analysis)),
+        "sets": {
+            part: [getattr(sets, part).values.tolist(), getattr(sets, part).sizes.tolist()]
+            for part in _SET_PARTS
+        },
     }
 
 
-def _load_statements(
-    data: dict[str, Any], claims: tuple[Claim, ...], written: set[str]
-) -> Statements:
+_SET_PARTS = ("stems", "names", "numbers")
+
+
+def _load_statements(data: dict[str, Any], claims: int, written: set[str]) -> Statements:
     stems, running = data["name_stems"], set(data["running_totals"])
     return Statements(
-        claim_sets(claims),
+        ClaimSets(*(Sets.flat(*data["sets"][part]) for part in _SET_PARTS)),
         tuple(tuple(stems[i] for i in anchor) for anchor in data["anchors"]),
-        tuple(i in running for i in range(len(claims))),
+        tuple(i in running for i in range(claims)),
         frozenset(stems),
         frozenset(written.union(data["phrases"])),
     )
 
 
+def _rows(values: list[int], sizes: list[int]) -> list[tuple[int, ...]]:
+    ends = list(accumulate(sizes))
+    return [tuple(values[end - size : end]) for size, end in zip(sizes, ends, strict=True)]
+
+
 def _dump_claim(claim: Claim) -> list[Any]:
+    # Its mentions are the text's within its span, and its stems are in the statements' sets.
     return [
         claim.start,
         claim.end,
         claim.negated,
         claim.attribution,
         claim.quoted,
-        [[m.start, m.end, m.key] for m in claim.mentions],
         [[q.start, q.end, q.value, q.unit, q.approximate] for q in claim.quantities],
         [[d.start, d.end, d.year, d.month, d.day] for d in claim.dates],
-        list(claim.stems),
     ]
 
 
@@ -147,16 +171,17 @@ def _load_claim(
     index: int,
     raw: list[Any],
     text: str,
-    known: dict[MentionKey, Mention] | None = None,
     spans: dict[tuple[int, int], str] | None = None,
+    mentions: tuple[Mention, ...] = (),
+    stems: tuple[int, ...] = (),
 ) -> Claim:
-    start, end, negated, attribution, quoted, mentions, quantities, dates, *rest = raw
+    start, end, negated, attribution, quoted, quantities, dates = raw
     return Claim(
         index=index,
         start=start,
         end=end,
         text=(spans.get((start, end)) if spans else None) or text[start:end],
-        mentions=tuple(_mention(known, text, s, e, key) for s, e, key in mentions),
+        mentions=mentions,
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
             for s, e, value, unit, approximate in quantities
@@ -165,12 +190,34 @@ def _load_claim(
         negated=negated,
         attribution=attribution,
         quoted=quoted,
-        stems=tuple(rest[0]) if rest else (),
+        stems=stems,
     )
 
 
-def _mention(
-    known: dict[MentionKey, Mention] | None, text: str, s: int, e: int, key: str
-) -> Mention:
-    found = known.get((s, e, key)) if known else None
-    return found if found is not None else Mention(s, e, text[s:e], key)
+def _claims_holding_mentions(
+    raws: list[list[Any]],
+    text: str,
+    mentions: tuple[Mention, ...],
+    spans: dict[tuple[int, int], str],
+) -> tuple[Claim, ...]:
+    """Claims stored before version 5: each with its mentions (shared with the text's) and
+    stems."""
+    known = {(m.start, m.end, m.key): m for m in mentions}
+
+    def mention(s: int, e: int, key: str) -> Mention:
+        found = known.get((s, e, key))
+        return found if found is not None else Mention(s, e, text[s:e], key)
+
+    return tuple(
+        _load_claim(
+            index,
+            [start, end, negated, attribution, quoted, quantities, dates],
+            text,
+            spans,
+            tuple(mention(s, e, key) for s, e, key in held),
+            tuple(rest[0]) if rest else (),
+        )
+        for index, (start, end, negated, attribution, quoted, held, quantities, dates, *rest) in (
+            enumerate(raws)
+        )
+    )
