@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlmodel import Session
 
 from service import ingest
-from service.analysis.normalize import content_hash, fold, normalize_with_offsets
+from service.analysis.normalize import content_hash, index_form, normalize_with_offsets
 from service.analysis.pipeline import PeerAnalysis, analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report, StoryFeatures
 from service.deadline import NO_DEADLINE, Deadline
@@ -276,10 +276,9 @@ def query_terms(analysis: Analysis) -> tuple[list[str], list[str]]:
 
 
 def _story_terms(analysis: Analysis) -> list[str]:
-    """The words and names (folded, as the index holds them) that may tell the article's story
-    apart."""
+    """The words (folded) and names (`index_form`) that may tell the article's story apart."""
     words = [term for term, _ in analysis.features.words]
-    return list(dict.fromkeys([*words, *(fold(m.text) for m in analysis.mentions)]))
+    return list(dict.fromkeys([*words, *(index_form(m.text) for m in analysis.mentions)]))
 
 
 def weights(ratings: dict[str, tuple[float | None, float | None]]) -> dict[str, float]:

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -112,10 +113,49 @@ def test_the_index_is_built_anew_with_folded_words_and_back(fresh_database_url: 
         migrate.upgrade(fresh_database_url)
         assert _matches(engine, "aussenminister", "crosscheck_folded") == [1]
         assert _matches(engine, "koln", "crosscheck_folded") == [1]
+        if engine.dialect.name == "postgresql":  # the topic words' statistics are there again
+            with engine.connect() as connection:
+                assert connection.execute(text(_PG_INDEX_STATISTICS)).scalar() == 1
 
         migrate.downgrade(fresh_database_url, "0006")
         assert _matches(engine, "außenminister", "simple") == [1]
         assert _matches(engine, "aussenminister", "simple") == []
+    finally:
+        engine.dispose()
+
+
+_PG_INDEX_STATISTICS = (
+    "SELECT count(*) FROM pg_stats WHERE tablename = 'article' AND attname = 'search_vector'"
+)
+
+
+def test_on_postgresql_the_index_is_built_with_unaccent_from_another_schema(
+    backend: str, fresh_database_url: str
+) -> None:
+    """Where the database has unaccent already, in a schema off the search path (as managed
+    services install extensions), the migration finds it there."""
+    if backend != "postgresql":
+        pytest.skip("the PostgreSQL index only")
+    engine = create_engine(fresh_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE SCHEMA extensions"))
+            connection.execute(text("CREATE EXTENSION unaccent SCHEMA extensions"))
+        migrate.upgrade(fresh_database_url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO source (id, name, created_at, reliability_claims) "
+                    "VALUES (1, 'a.example', '2026-12-03', 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO article (id, source_id, text, ingested_at, content_hash) "
+                    "VALUES (1, 1, 'Die Straße in Köln.', '2026-12-03', 'h')"
+                )
+            )
+        assert _matches(engine, "strasse & koln", "crosscheck_folded") == [1]
     finally:
         engine.dispose()
 

@@ -103,3 +103,11 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).replace(
         "ß", "ss"
     )
+
+
+def index_form(text: str) -> str:
+    """Lower case with "ß" as "ss": how a name as written is looked up in the full-text index,
+    which folds it further as it folds the indexed text (accents of Latin letters, on either
+    dialect). `fold` goes further than either index ("й" -> "и", "ς" -> "σ"): a name folded so
+    would be missed where its article writes it as it is."""
+    return text.lower().replace("ß", "ss")

@@ -9,7 +9,7 @@ from collections import Counter
 from math import log, sqrt
 
 from service.analysis.names import name_stem
-from service.analysis.normalize import fold
+from service.analysis.normalize import index_form
 from service.analysis.params import Thresholds
 from service.analysis.records import Analysis, Candidate, Claim, StoryFeatures
 
@@ -107,14 +107,14 @@ def choose_peers(
 ) -> list[tuple[Candidate, float]]:
     """The candidates of other sources, within the time window, that report the same story:
     the `max_peers` most similar, best first. The article's `topic_words` (the caller knows
-    which of its words and names, folded, too many stored articles hold) are not evidence of
-    the same story.
+    which of its words, folded, and of its names, by `index_form`, too many stored articles
+    hold) are not evidence of the same story.
 
     The article itself (same content) and every article of its own source are left out: a source
     cannot corroborate itself.
     """
     window = thresholds.story_window_days * 86400
-    written = {fold(mention.text): mention.key for mention in article.mentions}
+    written = {index_form(mention.text): mention.key for mention in article.mentions}
     topic_names = frozenset(name_stem(key) for word, key in written.items() if word in topic_words)
     story = _Story(article.features, topic_words, topic_names)
     peers = []

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from service.analysis.normalize import fold
+from service.analysis.normalize import fold, index_form
 from service.store.db import writes
 
 log = logging.getLogger(__name__)
@@ -23,10 +23,16 @@ log = logging.getLogger(__name__)
 SQLITE_FTS_TABLE = "article_fts"
 PG_SEARCH_COLUMN = "search_vector"
 PG_SEARCH_INDEX = "ix_article_search_vector"
-# Both indexes hold words folded as `normalize.fold` folds them, and are queried so: SQLite's
-# tokenizer folds accents and reads the text through a view that writes "ß" as "ss"; on
-# PostgreSQL this configuration runs unaccent before 'simple' (migration 0007).
+# Both indexes fold the accents of Latin letters and write "ß" as "ss", in the text and in
+# queries, so that the analysis's folded words ("aussenminister", "koln") and names as written
+# (`index_form`: "köln") find "Außenminister" and "Köln": SQLite's tokenizer folds accents and
+# reads the text through a view that writes "ß" as "ss"; on PostgreSQL this configuration runs
+# unaccent before 'simple' (migration 0007).
 PG_SEARCH_CONFIGURATION = "crosscheck_folded"
+# Letters without a decomposition, which unaccent folds and `fold` keeps.
+_UNACCENT_BEYOND_FOLD = str.maketrans(
+    {**dict(zip("ðøđħıłŋŧ", "dodhilnt", strict=True)), "æ": "ae", "þ": "th", "œ": "oe"}
+)
 
 
 def include_object(
@@ -189,8 +195,8 @@ class _CommonLexemes:
     (autovacuum runs it as the table grows) and for the most common few thousand only. Read
     once per database every `ttl` seconds; none before the first ANALYZE, and none for a while
     when they cannot be read (they only spare work). Each lexeme is there as the index holds it
-    (unaccented: "kolner") and, where that differs, as `fold` writes it (as story features hold
-    their words)."""
+    (unaccented: "kolner") and as `fold` writes it, where that differs ("шойгу", "шоигу"): story
+    features hold their words folded."""
 
     def __init__(self, ttl: float = 600.0) -> None:
         self.ttl = ttl
@@ -247,7 +253,8 @@ def topic_words(session: Session, words: Sequence[str]) -> frozenset[str]:
     that many stories share, and story similarity leaves them out. On PostgreSQL, those its
     statistics estimate so (`_CommonLexemes`)."""
     if session.get_bind().dialect.name != "sqlite":
-        return _COMMON_LEXEMES.of(session).intersection(words)
+        common = _COMMON_LEXEMES.of(session)
+        return frozenset(word for word in words if _common_on_postgresql(word, common))
     documents = _TERM_COUNTS.lookup(session, list(words))
     return frozenset(word for word, count in documents.items() if count > MAX_TERM_DOCUMENTS)
 
@@ -270,8 +277,8 @@ def search_articles(
         chosen += _telling(session, word_terms, QUERY_TERMS - len(chosen))
     else:
         common = _COMMON_LEXEMES.of(session)
-        name_terms = [w for w in name_terms if w not in common]
-        word_terms = [w for w in word_terms if w not in common]
+        name_terms = [w for w in name_terms if not _common_on_postgresql(w, common)]
+        word_terms = [w for w in word_terms if not _common_on_postgresql(w, common)]
         chosen = name_terms[:half] + word_terms[: QUERY_TERMS - min(half, len(name_terms))]
     if not chosen:
         return []
@@ -284,5 +291,11 @@ def search_articles(
 
 
 def _words(terms: Sequence[str]) -> list[str]:
-    """The terms' words, folded as the index holds them."""
-    return list(dict.fromkeys(word for term in terms for word in _TERM.findall(fold(term))))
+    """The terms' words, as the index is queried (`index_form`)."""
+    return list(dict.fromkeys(word for term in terms for word in _TERM.findall(index_form(term))))
+
+
+def _common_on_postgresql(term: str, common: frozenset[str]) -> bool:
+    """Whether the term (a folded word or a name's `index_form`) is among the lexemes that
+    PostgreSQL's statistics hold in too many articles, unaccented as its index holds them."""
+    return term in common or fold(term).translate(_UNACCENT_BEYOND_FOLD) in common

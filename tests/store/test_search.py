@@ -45,9 +45,13 @@ def test_search_finds_by_shared_names_and_follows_deletes(engine: Engine) -> Non
 def test_words_with_an_accent_or_a_sharp_s_are_found_as_the_analysis_folds_them(
     engine: Engine,
 ) -> None:
-    """The analysis folds its words ("Außenminister" -> "aussenminister", "Köln" -> "koln"):
-    both dialects' indexes hold them so, and names as written are folded to match."""
-    text_ = "Der Außenminister sprach in Köln mit Sébastien Lecornu."
+    """The analysis folds its words ("Außenminister" -> "aussenminister", "Köln" -> "koln"),
+    and both dialects' indexes fold the text so; a name as written is found too, in any script
+    (the analysis's folding goes further than the indexes': "Шойгу" -> "шоигу")."""
+    text_ = (
+        "Der Außenminister sprach in Köln mit Sébastien Lecornu. Шойгу war in Київ, "
+        "Μητσοτάκης in Łódź."
+    )
     with session_scope(engine, write=True) as session:
         found, _ = repository.add_article(
             session, article=new("a.example", text_, title="Straßensperre")
@@ -64,6 +68,10 @@ def test_words_with_an_accent_or_a_sharp_s_are_found_as_the_analysis_folds_them(
             (["Sebastien"], []),
             (["Außenminister"], []),
             (["AUSSENMINISTER"], []),
+            (["Шойгу"], []),
+            (["Київ"], []),
+            (["Μητσοτάκης"], []),
+            (["Łódź"], []),
         ]:
             hits = search.search_articles(session, names=names, words=words, limit=5)
             assert hits == [found.id], (names, words)
@@ -259,20 +267,26 @@ def test_topic_words_are_those_in_too_many_articles(engine: Engine) -> None:
     grows; here it is run by hand)."""
     with session_scope(engine, write=True) as session:
         repository.add_article(
-            session, article=new("a.example", "Kölner Haushaltsdebatte, Hauptstraße Gnarrenburg.")
+            session,
+            article=new(
+                "a.example", "Kölner Haushaltsdebatte, Hauptstraße Łódź, Шойгу, Gnarrenburg."
+            ),
         )
         repository.add_article(
-            session, article=new("b.example", "Kölner Haushaltsdebatte, Hauptstraße Zeven.")
+            session,
+            article=new("b.example", "Kölner Haushaltsdebatte, Hauptstraße Łódź, Шойгу, Zeven."),
         )
         session.commit()
     _analyze(engine)
 
     with session_scope(engine) as session:
-        # Story features hold their words folded ("kolner", "hauptstrasse"), as the index does.
+        # Story features hold their words folded ("kolner", "hauptstrasse"); names are asked for
+        # by their `index_form` ("łódź", "шойгу"), which PostgreSQL's unaccent folds further.
         words = ["haushaltsdebatte", "kolner", "hauptstrasse", "gnarrenburg", "nirgendwo"]
-        topic = search.topic_words(session, words)
+        names = ["łódź", "шойгу", "zeven"]
+        topic = search.topic_words(session, [*words, *names])
 
-    assert topic == {"haushaltsdebatte", "kolner", "hauptstrasse"}
+    assert topic == {"haushaltsdebatte", "kolner", "hauptstrasse", "łódź", "шойгу"}
 
 
 @pytest.mark.usefixtures("two_articles_are_many")
