@@ -1,6 +1,7 @@
 """The benchmark's HTTP client against small servers that answer well or badly."""
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -8,8 +9,12 @@ import time
 from collections.abc import Awaitable, Callable
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from bench import load
+from service.main import create_app
+from service.settings import Settings
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -76,3 +81,31 @@ def test_the_children_of_a_process_are_found_either_way() -> None:
             os.kill(child, signal.SIGKILL)
         parent.kill()
         parent.wait()
+
+
+def test_the_in_process_driver_gets_what_a_client_gets(
+    settings: Settings, engine: Engine, client: TestClient
+) -> None:
+    """`asgi_request` hands requests to the app as a server does: the same statuses and bodies
+    as Starlette's TestClient, errors included."""
+    article = {"source": "a.example", "text": "Lecornu telefonierte am Mittwoch mit Schoigu."}
+    assert client.post("/articles", json=article).status_code == 201
+    query = json.dumps({"text": "Schoigu telefonierte am Mittwoch mit Lecornu.", "source": "b"})
+    app = create_app(settings)
+
+    async def run() -> list[tuple[int, bytes]]:
+        async with app.router.lifespan_context(app):
+            return [
+                await load.asgi_request(app, "POST", "/score", query.encode()),
+                await load.asgi_request(app, "POST", "/score", b"{"),
+                await load.asgi_request(app, "GET", "/healthz"),
+            ]
+
+    scored, malformed, health = asyncio.run(run())
+
+    expected = client.post("/score", content=query, headers={"content-type": "application/json"})
+    assert scored == (200, expected.content)
+    assert json.loads(scored[1])["peers"]
+    assert malformed[0] == 422
+    assert json.loads(malformed[1])["error"]["code"] == "validation_error"
+    assert health == (200, client.get("/healthz").content)
