@@ -95,19 +95,7 @@ def test_the_index_is_built_anew_with_folded_words_and_back(fresh_database_url: 
     migrate.upgrade(fresh_database_url, "0006")
     engine = create_engine(fresh_database_url)
     try:
-        with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO source (id, name, created_at, reliability_claims) "
-                    "VALUES (1, 'a.example', '2026-12-03', 0)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO article (id, source_id, text, ingested_at, content_hash) "
-                    "VALUES (1, 1, 'Der Außenminister sprach in Köln.', '2026-12-03', 'h')"
-                )
-            )
+        _store_one(engine, "Der Außenminister sprach in Köln.")
         assert _matches(engine, "aussenminister", "simple") == []
 
         migrate.upgrade(fresh_database_url)
@@ -122,6 +110,24 @@ def test_the_index_is_built_anew_with_folded_words_and_back(fresh_database_url: 
         assert _matches(engine, "aussenminister", "simple") == []
     finally:
         engine.dispose()
+
+
+def _store_one(engine: Any, article_text: str) -> None:
+    """Article 1 of source 1, written as the schema of any revision takes it."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, created_at, reliability_claims) "
+                "VALUES (1, 'a.example', '2026-12-03', 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO article (id, source_id, text, ingested_at, content_hash) "
+                "VALUES (1, 1, :text, '2026-12-03', 'h')"
+            ),
+            {"text": article_text},
+        )
 
 
 _PG_INDEX_STATISTICS = (
@@ -142,19 +148,7 @@ def test_on_postgresql_the_index_is_built_with_unaccent_from_another_schema(
             connection.execute(text("CREATE SCHEMA extensions"))
             connection.execute(text("CREATE EXTENSION unaccent SCHEMA extensions"))
         migrate.upgrade(fresh_database_url)
-        with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO source (id, name, created_at, reliability_claims) "
-                    "VALUES (1, 'a.example', '2026-12-03', 0)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO article (id, source_id, text, ingested_at, content_hash) "
-                    "VALUES (1, 1, 'Die Straße in Köln.', '2026-12-03', 'h')"
-                )
-            )
+        _store_one(engine, "Die Straße in Köln.")
         assert _matches(engine, "strasse & koln", "crosscheck_folded") == [1]
     finally:
         engine.dispose()
