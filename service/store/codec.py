@@ -17,15 +17,8 @@ from service.analysis.records import (
     Sentence,
     StoryFeatures,
 )
-from service.analysis.similarity import ClaimSets, Sets, claim_sets
-from service.analysis.statements import (
-    PeerAnalysis,
-    Statements,
-    anchor_keys,
-    article_names,
-    phrases,
-    running_total,
-)
+from service.analysis.similarity import ClaimSets, Sets
+from service.analysis.statements import PeerAnalysis, Statements, phrases, statements_of
 
 
 def dump_analysis(analysis: Analysis) -> dict[str, Any]:
@@ -71,7 +64,7 @@ def load_analysis(
     if sets is None:  # before version 5, each claim held its mentions and stems
         claims = _claims_holding_mentions(data["claims"], text, mentions, spans)
     else:
-        # A claim's mentions are the text's within its span; its stems are the first sets.
+        # A claim's mentions are the text's within its span; its stems are its row of the sets.
         starts = [m.start for m in mentions]
         stems = _rows(*sets["stems"])
         claims = tuple(
@@ -117,25 +110,27 @@ def load_peer(
 
 
 def _dump_statements(analysis: Analysis) -> dict[str, Any]:
-    """The statements that cannot be read off the stored claims and mentions, compactly: the
-    anchors as positions in the article's name stems, the running totals as claim positions,
-    and the claims' sets flattened (`Sets.flat`)."""
-    stems = sorted(article_names(analysis))
+    """The statements (`statements_of`) that cannot be read off the stored claims and
+    mentions, compactly: the anchors as positions in the article's name stems, the running
+    totals as claim positions, the phrases without the names, and the claims' sets flattened
+    (`Sets.flat`)."""
+    statements = statements_of(analysis)
+    stems = sorted(statements.names)
     position = {stem: i for i, stem in enumerate(stems)}
-    sets = claim_sets(analysis.claims)
     return {
         "name_stems": stems,
-        "anchors": [[position[stem] for stem in anchor] for anchor in anchor_keys(analysis)],
-        "running_totals": [i for i, claim in enumerate(analysis.claims) if running_total(claim)],
+        "anchors": [[position[stem] for stem in anchor] for anchor in statements.anchors],
+        "running_totals": [i for i, total in enumerate(statements.cumulative) if total],
         "phrases": sorted(phrases(analysis)),
-        "sets": {
-            part: [getattr(sets, part).values.tolist(), getattr(sets, part).sizes.tolist()]
-            for part in _SET_PARTS
-        },
+        "sets": {part: _flat(getattr(statements.sets, part)) for part in _SET_PARTS},
     }
 
 
 _SET_PARTS = ("stems", "names", "numbers")
+
+
+def _flat(sets: Sets) -> list[list[int]]:
+    return [sets.values.tolist(), sets.sizes.tolist()]
 
 
 def _load_statements(data: dict[str, Any], claims: int, written: set[str]) -> Statements:
