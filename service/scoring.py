@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from sqlmodel import Session
 
 from service import ingest
-from service.analysis.normalize import content_hash, index_form, normalize_with_offsets
+from service.analysis.normalize import content_hash, normalize_with_offsets
+from service.analysis.peers import eligible, story_terms
 from service.analysis.pipeline import PeerAnalysis, analyze, choose_peers, judge
 from service.analysis.records import Analysis, Candidate, Report, StoryFeatures
 from service.deadline import NO_DEADLINE, Deadline
@@ -165,15 +166,19 @@ def score_against_store(
         if not article.url or c.url != article.url
     }
     features = _features(session, list(stored.values()), cache.features)
-    topic = search.topic_words(session, _story_terms(article.analysis))
+    candidates = eligible(
+        [_candidate(c, features[i]) for i, c in stored.items() if i in features],
+        own_source=article.source,
+        own_hash=article.content_hash,
+        published_at=article.published_at,
+        thresholds=settings.thresholds,
+    )
+    # Each term's count costs an index look-up the first time a worker meets it.
+    topic = search.topic_words(session, story_terms(article.analysis, candidates))
     deadline.check("peers")
     chosen = choose_peers(
         article.analysis,
-        [
-            _candidate(c, features[c.article_id])
-            for c in stored.values()
-            if c.article_id in features
-        ],
+        candidates,
         own_source=article.source,
         own_hash=article.content_hash,
         published_at=article.published_at,
@@ -273,12 +278,6 @@ def query_terms(analysis: Analysis) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(names))[:_QUERY_TERMS], list(dict.fromkeys([*numbers, *frequent]))[
         :_QUERY_TERMS
     ]
-
-
-def _story_terms(analysis: Analysis) -> list[str]:
-    """The words (folded) and names (`index_form`) that may tell the article's story apart."""
-    words = [term for term, _ in analysis.features.words]
-    return list(dict.fromkeys([*words, *(index_form(m.text) for m in analysis.mentions)]))
 
 
 def weights(ratings: dict[str, tuple[float | None, float | None]]) -> dict[str, float]:

@@ -113,22 +113,53 @@ def choose_peers(
     The article itself (same content) and every article of its own source are left out: a source
     cannot corroborate itself.
     """
-    window = thresholds.story_window_days * 86400
     written = {index_form(mention.text): mention.key for mention in article.mentions}
     topic_names = frozenset(name_stem(key) for word, key in written.items() if word in topic_words)
     story = _Story(article.features, topic_words, topic_names)
     peers = []
-    for candidate in candidates:
-        if candidate.source == own_source or candidate.content_hash == own_hash:
-            continue
-        if (
-            published_at
-            and candidate.published_at
-            and abs(candidate.published_at - published_at) > window
-        ):
-            continue
+    for candidate in eligible(
+        candidates,
+        own_source=own_source,
+        own_hash=own_hash,
+        published_at=published_at,
+        thresholds=thresholds,
+    ):
         similarity = story.similarity(candidate.features)
         if similarity >= thresholds.story_similarity:
             peers.append((candidate, similarity))
     peers.sort(key=lambda peer: (-peer[1], peer[0].article_id))
     return peers[: thresholds.max_peers]
+
+
+def eligible(
+    candidates: list[Candidate],
+    *,
+    own_source: str | None,
+    own_hash: str | None,
+    published_at: float | None,
+    thresholds: Thresholds,
+) -> list[Candidate]:
+    """The candidates that may be peers: of other sources, of another text, and (where both
+    times are known) published within the story window."""
+    window = thresholds.story_window_days * 86400
+    return [
+        candidate
+        for candidate in candidates
+        if candidate.source != own_source
+        and candidate.content_hash != own_hash
+        and not (
+            published_at
+            and candidate.published_at
+            and abs(candidate.published_at - published_at) > window
+        )
+    ]
+
+
+def story_terms(article: Analysis, candidates: list[Candidate]) -> list[str]:
+    """The terms whose being topic words (`choose_peers`) can change which of the `candidates`
+    are peers: the article's words (folded) that some candidate holds too, since a word no
+    candidate holds adds nothing to any similarity, and all its names (`index_form`), since
+    how many of them tell the story weighs every comparison."""
+    held = {term for candidate in candidates for term, _ in candidate.features.words}
+    words = [term for term, _ in article.features.words if term in held]
+    return list(dict.fromkeys([*words, *(index_form(m.text) for m in article.mentions)]))

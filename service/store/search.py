@@ -146,14 +146,15 @@ _COUNTED_AT_ONCE = 100
 
 def _match_counts(session: Session, words: list[str]) -> dict[str, int]:
     """How many articles hold each word, counted up to MAX_TERM_DOCUMENTS + 1."""
-    limit = MAX_TERM_DOCUMENTS + 1
     counts = " UNION ALL ".join(
         f"SELECT {i}, (SELECT count(*) FROM (SELECT 1 FROM {SQLITE_FTS_TABLE} "
-        f"WHERE {SQLITE_FTS_TABLE} MATCH :w{i} LIMIT {limit}))"
+        f"WHERE {SQLITE_FTS_TABLE} MATCH ? LIMIT {MAX_TERM_DOCUMENTS + 1}))"
         for i in range(len(words))
     )
-    phrases = {f"w{i}": _phrase(word) for i, word in enumerate(words)}
-    return {words[i]: n for i, n in session.execute(text(counts), phrases).all()}
+    # Handed to the driver as written: SQLAlchemy's parsing of each new statement text cost
+    # as much as the counts (sqlite3 keeps the statements it prepared).
+    rows = session.connection().exec_driver_sql(counts, tuple(map(_phrase, words))).all()
+    return {words[i]: n for i, n in rows}
 
 
 # FTS5 keeps the structure of its index in one record of its data table. Every committed
@@ -238,14 +239,15 @@ def _telling(session: Session, words: list[str], count: int) -> list[str]:
     hold but not too many: a term in thousands of articles makes the query read them all and
     tells nothing about the story."""
     chosen: list[str] = []
-    # Counted a few at a time, as far as needed: most words qualify, and each count costs.
-    for start in range(0, len(words), 2 * count or 1):
-        if len(chosen) >= count:
-            break
-        chunk = words[start : start + 2 * count]
+    start = 0
+    # Counted as far as needed, as many at a time as are still wanted: most words qualify,
+    # and the first count of a word costs more than the rest of its request's search.
+    while len(chosen) < count and start < len(words):
+        chunk = words[start : start + count - len(chosen)]
+        start += len(chunk)
         documents = _TERM_COUNTS.lookup(session, chunk)
         chosen += [w for w in chunk if 0 < documents[w] <= MAX_TERM_DOCUMENTS]
-    return chosen[:count]
+    return chosen
 
 
 def topic_words(session: Session, words: Sequence[str]) -> frozenset[str]:

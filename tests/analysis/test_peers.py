@@ -1,6 +1,7 @@
 """Story peers: words and names many stored stories share are no evidence of the same story."""
 
 from service.analysis.params import Thresholds
+from service.analysis.peers import eligible, story_terms
 from service.analysis.pipeline import analyze, choose_peers
 from service.analysis.records import Candidate
 
@@ -22,13 +23,9 @@ def chosen(topic_words: frozenset[str] = frozenset()) -> list[int]:
 
 def chosen_for(text: str, others: dict[int, str], topic_words: frozenset[str]) -> list[int]:
     """The ids of `others` (texts by id, each of its own source) chosen as peers of `text`."""
-    candidates = [
-        Candidate(i, f"source-{i}.example", analyze(other, "en").features, f"hash-{i}")
-        for i, other in others.items()
-    ]
     peers = choose_peers(
         analyze(text, "en"),
-        candidates,
+        candidates_of(others),
         own_source="me",
         own_hash="hash-self",
         published_at=None,
@@ -85,3 +82,59 @@ def test_another_articles_own_names_weigh_as_little_as_the_common_share_of_ours(
     )
 
     assert chosen_for(SUMMIT, {1: listing}, TOPIC) == [1]
+
+
+def candidates_of(others: dict[int, str]) -> list[Candidate]:
+    return [
+        Candidate(i, f"source-{i}.example", analyze(other, "en").features, f"hash-{i}")
+        for i, other in others.items()
+    ]
+
+
+def test_only_candidates_of_other_sources_texts_and_days_are_eligible() -> None:
+    day = 86400.0
+    near, far, own, same_text = (
+        Candidate(i, source, analyze(BERLIN_AGAIN, "en").features, digest, published)
+        for i, source, digest, published in [
+            (1, "a.example", "hash-1", 10 * day),
+            (2, "b.example", "hash-2", 30 * day),
+            (3, "me", "hash-3", 10 * day),
+            (4, "c.example", "hash-self", 10 * day),
+        ]
+    )
+    found = eligible(
+        [near, far, own, same_text],
+        own_source="me",
+        own_hash="hash-self",
+        published_at=11 * day,
+        thresholds=Thresholds(story_window_days=3),
+    )
+
+    assert [c.article_id for c in found] == [1]
+
+
+def test_the_story_terms_are_the_words_a_candidate_shares_and_every_name() -> None:
+    article = analyze(SUMMIT, "en")
+    candidates = candidates_of({1: SUMMIT_AGAIN})
+    held = {t for t, _ in candidates[0].features.words}
+
+    terms = story_terms(article, candidates)
+
+    words = [t for t, _ in article.features.words]
+    names = {"kristina", "oberhauser", "olaf", "scholz", "emmanuel", "macron", "berlin", "ukraine"}
+    assert set(terms) == {t for t in words if t in held} | names
+    assert "tuesday" in words
+    assert "tuesday" not in terms  # no candidate writes it
+
+
+def test_topic_words_outside_the_story_terms_change_no_choice() -> None:
+    """The caller asks the store only about the story terms: whatever the store would say of
+    the article's other words, the same peers are chosen."""
+    article = analyze(SUMMIT, "en")
+    others = {1: TRADE_FAIR, 2: SUMMIT_AGAIN, 3: VIENNA}
+    candidates = candidates_of(others)
+    everything = frozenset(t for t, _ in article.features.words) | TOPIC
+    asked = frozenset(story_terms(article, candidates))
+
+    for topic in (everything, TOPIC | {"fund", "tuesday"}, frozenset({"energy", "tuesday"})):
+        assert chosen_for(SUMMIT, others, topic) == chosen_for(SUMMIT, others, topic & asked)
