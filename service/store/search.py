@@ -165,12 +165,23 @@ _INDEX_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 1
 
 
 def _index_state(session: Session) -> bytes | None:
-    """The index's structure record: the same bytes as long as nothing was written to it."""
+    """The index's structure record: the same bytes as long as nothing was written to it. Read
+    once a transaction (a request asks several times, and a reading transaction sees one state
+    of the database throughout)."""
+    transaction = session.get_transaction()
+    read = session.info.get(_INDEX_STATE_KEY)
+    if read is not None and read[0] is transaction:
+        return read[1]
     try:  # on SQLite a failed statement leaves the transaction as it was
-        return session.execute(_INDEX_STRUCTURE).scalar()
+        state = session.execute(_INDEX_STRUCTURE).scalar()
     except DBAPIError as exc:
         log.warning("cannot read the index's structure", extra={"error": str(exc)})
-        return None
+        state = None
+    session.info[_INDEX_STATE_KEY] = (transaction, state)
+    return state
+
+
+_INDEX_STATE_KEY = "crosscheck.search.index_state"
 
 
 def _phrase(word: str) -> str:

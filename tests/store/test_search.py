@@ -240,6 +240,25 @@ def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
     assert found == [second.id]
 
 
+def test_on_sqlite_a_sessions_next_transaction_sees_the_index_anew(engine: Engine) -> None:
+    """The index's state is read once a transaction: a session's next transaction finds a
+    term that an article stored in between holds, though its last one counted none."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine) as reader:
+        assert search.search_articles(reader, names=["Quastenhof"], words=[], limit=5) == []
+        reader.commit()
+        with session_scope(engine, write=True) as writer:
+            stored, _ = repository.add_article(
+                writer, article=new("z.example", "Bürgermeister Quastenhof trat zurück.")
+            )
+            writer.commit()
+
+        found = search.search_articles(reader, names=["Quastenhof"], words=[], limit=5)
+
+    assert found == [stored.id]
+
+
 def test_on_sqlite_what_a_writing_transaction_counts_in_no_article_is_not_remembered(
     engine: Engine,
 ) -> None:
