@@ -66,9 +66,8 @@ class _Story:
         self.numbers = set(features.numbers)
 
     def similarity(self, other: StoryFeatures) -> float:
-        ours, theirs = self.words, dict(other.words)
-        small, large = (theirs, ours) if len(theirs) < len(ours) else (ours, theirs)
-        words = sum(weight * large.get(term, 0.0) for term, weight in small.items())
+        ours = self.words  # a look-up built once; the other's words are only walked
+        words = sum(weight * ours.get(term, 0.0) for term, weight in other.words)
         theirs_names = set(other.names) - self.topic_names
         names = _dice(self.names, theirs_names, others=self.telling_share)
         numbers = set(other.numbers)
