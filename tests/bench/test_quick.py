@@ -22,6 +22,7 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
         run["rps"] > 0 and run["client_cpu_ms_per_request"] > 0 for run in size["http"].values()
     )
     assert "| 1,000 |" in result.stdout
+    assert size["machine_speed_ms"] > 0
 
     profile = ["--size", "1000", "--queries", "3", "--work", str(tmp_path)]
     profiled = _module("bench.profile", *profile, timeout=120)
