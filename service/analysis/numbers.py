@@ -67,12 +67,15 @@ def find_quantities(
 
 
 def parse_number(digits: str) -> float:
-    """Read a number whichever convention wrote it: three digits after a mark are a group
-    ("1.250", "1,250"), one or two are decimals ("2,5", "2.5")."""
-    compact = re.sub(r"[\u00a0\u202f ]", "", digits)
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", compact):
-        return float(re.sub(r"[.,]", "", compact))
-    return float(compact.replace(",", "."))
+    """Read a number whichever convention wrote it: three digits after a mark or a space are a
+    group ("1.250", "1,250", "1 250", even mixed: "1.250 001"), one or two are decimals ("2,5",
+    "2.5")."""
+    if _GROUPED.fullmatch(digits):
+        return float(re.sub(r"\D", "", digits))
+    return float(digits.replace(",", "."))
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+")
 
 
 def _unit(

@@ -44,6 +44,18 @@ def test_number_formats_and_approximations() -> None:
     assert [(q.value, q.approximate) for q in english.quantities] == [(1250.0, True), (2.5, False)]
 
 
+def test_groups_of_digits_however_separated_are_one_number() -> None:
+    """Spaces and marks may both separate groups: the digits stand for one number ("1.250 000"
+    was read as 1.25, and "1.250 001.250", which hypothesis wrote, failed to parse)."""
+    spaced = only("Es kamen 1 250 000 Menschen zu der Kundgebung in Berlin.")
+    marked = only("Es kamen 1.250 000 Menschen zu der Kundgebung in Berlin.")
+    mixed = only("Es kamen 1.250 001.250 Menschen zu der Kundgebung in Berlin.")
+
+    assert [q.value for q in spaced.quantities] == [1_250_000.0]
+    assert [q.value for q in marked.quantities] == [1_250_000.0]
+    assert [q.value for q in mixed.quantities] == [1_250_001_250.0]
+
+
 def test_dates_in_german_english_and_machine_translated_order() -> None:
     claim = only(
         "Am 22. März 2024 und am March 22, 2024 sowie Dezember 27, 2024 und seit Oktober 2022 "
