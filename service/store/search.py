@@ -168,6 +168,7 @@ def _index_state(session: Session) -> bytes | None:
     """The index's structure record: the same bytes as long as nothing was written to it. Read
     once a transaction (a request asks several times, and a reading transaction sees one state
     of the database throughout)."""
+    session.connection()  # begins the transaction, so that the one read belongs to it
     transaction = session.get_transaction()
     read = session.info.get(_INDEX_STATE_KEY)
     if read is not None and read[0] is transaction:

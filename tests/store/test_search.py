@@ -259,6 +259,24 @@ def test_on_sqlite_a_sessions_next_transaction_sees_the_index_anew(engine: Engin
     assert found == [stored.id]
 
 
+def test_on_sqlite_the_index_state_read_outside_a_transaction_is_not_kept(
+    engine: Engine,
+) -> None:
+    """Asked with no transaction open, the state belongs to the one the read begins."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("term statistics are kept on SQLite only")
+    with session_scope(engine) as reader:
+        before = search._index_state(reader)
+        reader.commit()
+        with session_scope(engine, write=True) as writer:
+            repository.add_article(writer, article=new("w.example", "Landrätin Quendel sprach."))
+            writer.commit()
+
+        after = search._index_state(reader)
+
+    assert after != before
+
+
 def test_on_sqlite_what_a_writing_transaction_counts_in_no_article_is_not_remembered(
     engine: Engine,
 ) -> None:
