@@ -8,6 +8,7 @@ no stored analysis) in the same run. Writes bench/results/latest.json and latest
 """
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -127,14 +128,21 @@ def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
 def machine_speed(article: dict[str, Any], rounds: int = 7) -> float:
     """Milliseconds this machine takes now to analyse one article (the least of `rounds`): the
     same work at every size and in every run. The shared machines here run the same code up to
-    half again as fast in one hour as in another; a figure that grew with the corpus grew only
-    as far as this did not."""
+    half again as fast in one hour as in another. It reads the minute before the in-process
+    requests only, and readings in one process vary by about a sixth: a difference beyond that
+    says the machine was slower for that size."""
     text, language = article["text"], article["language"]
     samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        analyze(text, language)
-        samples.append((time.perf_counter() - started) * 1000)
+    collecting = gc.isenabled()
+    gc.disable()  # the in-process runs leave the collector tuned: every size alike without it
+    try:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            analyze(text, language)
+            samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        if collecting:
+            gc.enable()
     return round(min(samples), 3)
 
 
@@ -211,8 +219,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"Machine: {machine['cpus']} cores, {machine['python']}, {machine['system']}; "
         f"SQLite {machine['sqlite']}. Medians unless marked; ratios against the brute-force "
         "baseline measured in the same run. Machine speed: the analysis of one fixed article "
-        "just before each size's in-process requests (the least of seven), to read figures of "
-        "other sizes and hours by.",
+        "just before each size's in-process requests (the least of seven; readings vary by "
+        "about a sixth), to tell a slower minute from a cost that grew.",
         "",
         "| articles | ingest/s | score in-process median / p95 / p99 ms "
         "| again, peers cached: median / p99 ms | brute force median ms "
@@ -231,9 +239,14 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {size['baseline_ms']['median']:.0f} | {size['speedup']:.0f}x "
             f"| {http['1']['rps']:.0f} ({http['1']['p50']:.0f}) "
             f"| {http['2']['rps']:.0f} ({http['2']['p50']:.0f}) | {errors} | {rss:.0f} "
-            f"| {size.get('machine_speed_ms', 0.0):.2f} |"
+            f"| {_speed(size)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _speed(size: dict[str, Any]) -> str:
+    speed = size.get("machine_speed_ms")  # reports before 403aca3 have none
+    return f"{speed:.2f}" if speed else "n/a"
 
 
 def _as_dict(result: SizeResult) -> dict[str, Any]:
