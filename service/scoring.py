@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from service import ingest
 from service.analysis.normalize import content_hash, normalize_with_offsets
-from service.analysis.peers import eligible, story_terms
-from service.analysis.pipeline import PeerAnalysis, analyze, choose_peers, judge
+from service.analysis.peers import eligible, most_similar, story_terms
+from service.analysis.pipeline import PeerAnalysis, analyze, judge
 from service.analysis.records import Analysis, Candidate, Report, StoryFeatures
 from service.deadline import NO_DEADLINE, Deadline
 from service.language import detect_language
@@ -176,14 +176,8 @@ def score_against_store(
     # Each term's count costs an index look-up the first time a worker meets it.
     topic = search.topic_words(session, story_terms(article.analysis, candidates))
     deadline.check("peers")
-    chosen = choose_peers(
-        article.analysis,
-        candidates,
-        own_source=article.source,
-        own_hash=article.content_hash,
-        published_at=article.published_at,
-        thresholds=settings.thresholds,
-        topic_words=topic,
+    chosen = most_similar(
+        article.analysis, candidates, thresholds=settings.thresholds, topic_words=topic
     )
     deadline.check("loading peers")
     peers = [stored[c.article_id] for c, _ in chosen]

@@ -112,17 +112,30 @@ def choose_peers(
     The article itself (same content) and every article of its own source are left out: a source
     cannot corroborate itself.
     """
-    written = {index_form(mention.text): mention.key for mention in article.mentions}
-    topic_names = frozenset(name_stem(key) for word, key in written.items() if word in topic_words)
-    story = _Story(article.features, topic_words, topic_names)
-    peers = []
-    for candidate in eligible(
+    found = eligible(
         candidates,
         own_source=own_source,
         own_hash=own_hash,
         published_at=published_at,
         thresholds=thresholds,
-    ):
+    )
+    return most_similar(article, found, thresholds=thresholds, topic_words=topic_words)
+
+
+def most_similar(
+    article: Analysis,
+    candidates: list[Candidate],
+    *,
+    thresholds: Thresholds,
+    topic_words: frozenset[str] = frozenset(),
+) -> list[tuple[Candidate, float]]:
+    """The `max_peers` of the candidates, already `eligible`, that report the article's story,
+    best first; `topic_words` as for `choose_peers`."""
+    written = {index_form(mention.text): mention.key for mention in article.mentions}
+    topic_names = frozenset(name_stem(key) for word, key in written.items() if word in topic_words)
+    story = _Story(article.features, topic_words, topic_names)
+    peers = []
+    for candidate in candidates:
         similarity = story.similarity(candidate.features)
         if similarity >= thresholds.story_similarity:
             peers.append((candidate, similarity))
