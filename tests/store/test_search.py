@@ -114,9 +114,15 @@ def test_search_ranks_articles_sharing_more_terms_first(engine: Engine) -> None:
     assert found == [both.id, one.id]
 
 
-def test_on_sqlite_terms_no_article_holds_are_skipped(engine: Engine) -> None:
+@pytest.fixture
+def term_statistics_kept(engine: Engine) -> None:
+    """The test runs on SQLite only, where term statistics are kept."""
     if engine.dialect.name != "sqlite":
         pytest.skip("term statistics are kept on SQLite only")
+
+
+@pytest.mark.usefixtures("term_statistics_kept")
+def test_on_sqlite_terms_no_article_holds_are_skipped(engine: Engine) -> None:
     with session_scope(engine, write=True) as session:
         found, _ = repository.add_article(
             session,
@@ -131,11 +137,10 @@ def test_on_sqlite_terms_no_article_holds_are_skipped(engine: Engine) -> None:
     assert hits == [found.id]
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_a_word_with_an_accent_is_counted_as_the_index_holds_it(engine: Engine) -> None:
     """The index folds accents ("kölner" is held as "kolner"): the word is counted, and
     queried, under the spelling an article gives it."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with session_scope(engine, write=True) as session:
         found, _ = repository.add_article(
             session, article=new("x.example", "Der Kölner Stadtrat tagte.")
@@ -148,11 +153,10 @@ def test_on_sqlite_a_word_with_an_accent_is_counted_as_the_index_holds_it(engine
     assert hits == [found.id]
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_words_in_too_many_articles_are_passed_over_for_later_ones(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     monkeypatch.setattr(search, "MAX_TERM_DOCUMENTS", 1)
     with session_scope(engine, write=True) as session:
         repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
@@ -167,11 +171,10 @@ def test_on_sqlite_words_in_too_many_articles_are_passed_over_for_later_ones(
     assert hits == [found.id]
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_a_term_first_stored_after_a_search_is_found(engine: Engine) -> None:
     """A story's first names are in no article when its first draft is scored; the article
     stored next holds them, and the next search finds it by them."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with session_scope(engine) as session:
         assert search.search_articles(session, names=["Quast"], words=[], limit=5) == []
     with session_scope(engine, write=True) as session:
@@ -200,11 +203,10 @@ def term_counts(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_a_term_in_no_article_is_counted_once_while_the_index_is_unchanged(
     engine: Engine,
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with term_counts(engine) as counted:
         for _ in range(3):
             with session_scope(engine) as session:
@@ -213,13 +215,12 @@ def test_on_sqlite_a_term_in_no_article_is_counted_once_while_the_index_is_uncha
     assert len(counted) == 1
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
     engine: Engine,
 ) -> None:
     """SQLite gives the largest id again once its article is deleted: the index, not the
     ids, says whether a term counted in no article may be in one now."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with session_scope(engine, write=True) as session:
         first, _ = repository.add_article(session, article=new("x.example", "Der Rat tagte."))
         session.commit()
@@ -240,11 +241,10 @@ def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
     assert found == [second.id]
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_a_sessions_next_transaction_sees_the_index_anew(engine: Engine) -> None:
     """The index's state is read once a transaction: a session's next transaction finds a
     term that an article stored in between holds, though its last one counted none."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with session_scope(engine) as reader:
         assert search.search_articles(reader, names=["Quastenhof"], words=[], limit=5) == []
         reader.commit()
@@ -259,12 +259,11 @@ def test_on_sqlite_a_sessions_next_transaction_sees_the_index_anew(engine: Engin
     assert found == [stored.id]
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_the_index_state_read_outside_a_transaction_is_not_kept(
     engine: Engine,
 ) -> None:
     """Asked with no transaction open, the state belongs to the one the read begins."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with session_scope(engine) as reader:
         before = search._index_state(reader)
         reader.commit()
@@ -277,13 +276,12 @@ def test_on_sqlite_the_index_state_read_outside_a_transaction_is_not_kept(
     assert after != before
 
 
+@pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_what_a_writing_transaction_counts_in_no_article_is_not_remembered(
     engine: Engine,
 ) -> None:
     """A writing transaction sees its own new articles before the index's structure record
     changes: its counts of none must not outlive it."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("term statistics are kept on SQLite only")
     with session_scope(engine, write=True) as session:
         assert search.search_articles(session, names=["Pfannholz"], words=[], limit=5) == []
     with term_counts(engine) as counted, session_scope(engine) as session:
