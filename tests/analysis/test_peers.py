@@ -35,6 +35,14 @@ def chosen_for(text: str, others: dict[int, str], topic_words: frozenset[str]) -
     return [candidate.article_id for candidate, _ in peers]
 
 
+def candidates_of(others: dict[int, str]) -> list[Candidate]:
+    """`others` (texts by id) as candidates, each of its own source and text."""
+    return [
+        Candidate(i, f"source-{i}.example", analyze(other, "en").features, f"hash-{i}")
+        for i, other in others.items()
+    ]
+
+
 def test_a_story_worded_alike_on_the_same_topic_is_a_peer_while_its_words_are_rare() -> None:
     assert chosen() == [1, 2]
 
@@ -82,13 +90,6 @@ def test_another_articles_own_names_weigh_as_little_as_the_common_share_of_ours(
     )
 
     assert chosen_for(SUMMIT, {1: listing}, TOPIC) == [1]
-
-
-def candidates_of(others: dict[int, str]) -> list[Candidate]:
-    return [
-        Candidate(i, f"source-{i}.example", analyze(other, "en").features, f"hash-{i}")
-        for i, other in others.items()
-    ]
 
 
 def test_only_candidates_of_other_sources_texts_and_days_are_eligible() -> None:
