@@ -44,7 +44,7 @@ def dump_features(features: StoryFeatures) -> dict[str, Any]:
 def load_features(data: dict[str, Any]) -> StoryFeatures:
     return StoryFeatures(
         tuple(data["names"]),
-        tuple((term, weight) for term, weight in data["words"]),
+        tuple(map(tuple, data["words"])),
         tuple(data["numbers"]),
         tuple(data["sketch"]),
     )
@@ -138,7 +138,7 @@ def _load_statements(data: dict[str, Any], claims: int, written: set[str]) -> St
     return Statements(
         ClaimSets(*(Sets.flat(*data["sets"][part]) for part in _SET_PARTS)),
         tuple(tuple(stems[i] for i in anchor) for anchor in data["anchors"]),
-        tuple(i in running for i in range(claims)),
+        tuple(map(running.__contains__, range(claims))),
         frozenset(stems),
         frozenset(written.union(data["phrases"])),
     )
@@ -171,6 +171,8 @@ def _load_claim(
     stems: tuple[int, ...] = (),
 ) -> Claim:
     start, end, negated, attribution, quoted, quantities, dates = raw
+    # No generator for the many claims without figures or dates: a request decodes its peers'
+    # claims by the hundred.
     return Claim(
         index=index,
         start=start,
@@ -180,8 +182,10 @@ def _load_claim(
         quantities=tuple(
             Quantity(s, e, text[s:e], value, unit, approximate)
             for s, e, value, unit, approximate in quantities
-        ),
-        dates=tuple(DateRef(s, e, text[s:e], y, m, d) for s, e, y, m, d in dates),
+        )
+        if quantities
+        else (),
+        dates=tuple(DateRef(s, e, text[s:e], y, m, d) for s, e, y, m, d in dates) if dates else (),
         negated=negated,
         attribution=attribution,
         quoted=quoted,
