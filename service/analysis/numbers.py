@@ -14,9 +14,10 @@ from service.analysis import lexicon as lx
 from service.analysis.normalize import fold
 from service.analysis.records import DateRef, Quantity
 
-NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(%))?(?![\w:])"
-)
+# Groups of three digits (the first not 0: "0,125" is a fraction), with decimals after them
+# ("1.000,50", "1,000.50"); or digits with decimals.
+_GROUPS = r"[1-9]\d{0,2}(?:[.,\u00a0\u202f ]\d{3})+"
+NUMBER = re.compile(rf"(?<![\w.,])({_GROUPS}(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?:\s?(%))?(?![\w:])")
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DEATH_CUES = tuple(fold(cue) for cue in lx.DEATH_CUES)
@@ -69,13 +70,15 @@ def find_quantities(
 def parse_number(digits: str) -> float:
     """Read a number whichever convention wrote it: three digits after a mark or a space are a
     group ("1.250", "1,250", "1 250", even mixed: "1.250 001"), one or two are decimals ("2,5",
-    "2.5")."""
-    if _GROUPED.fullmatch(digits):
-        return float(re.sub(r"\D", "", digits))
+    "2.5"), as are any after the groups ("1.000,50") or after a 0 ("0,125")."""
+    grouped = _GROUPED.fullmatch(digits)
+    if grouped:
+        whole, decimals = grouped.groups()
+        return float(re.sub(r"\D", "", whole) + (f".{decimals}" if decimals else ""))
     return float(digits.replace(",", "."))
 
 
-_GROUPED = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+")
+_GROUPED = re.compile(rf"({_GROUPS})(?:[.,](\d+))?")
 
 
 def _unit(

@@ -20,7 +20,7 @@ from service.analysis.statements import PeerAnalysis
 from service.analysis.voices import group_voices
 
 # Stored analyses of an older version are recomputed by `crosscheck reanalyse`.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 __all__ = ["PeerAnalysis", "analyze", "choose_peers", "judge"]
 

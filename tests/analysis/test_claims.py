@@ -56,6 +56,19 @@ def test_groups_of_digits_however_separated_are_one_number() -> None:
     assert [q.value for q in mixed.quantities] == [1_250_001_250.0]
 
 
+def test_decimals_after_groups_or_a_zero_are_decimals() -> None:
+    """ "0,125" was read as 125 (a group after the 0) and "1.000,50" as 1000: against a peer
+    that writes "0,13" or "1000,50", a contradiction that is not there."""
+    german = only("Der Zins stieg um 0,125 Prozent, der Preis auf 1.000,50 Euro.")
+    english = only("The rate rose by 0.125 percent and the price to 1,000.50 euros.", "en")
+    french = only("Le prix est passé à 1 000,50 euros, soit 0,125 pour cent de plus.", "fr")
+
+    assert [q.value for q in german.quantities] == [0.125, 1000.5]
+    assert [q.value for q in english.quantities] == [0.125, 1000.5]
+    assert [q.value for q in french.quantities] == [1000.5, 0.125]
+    assert [q.text for q in german.quantities] == ["0,125", "1.000,50"]
+
+
 def test_dates_in_german_english_and_machine_translated_order() -> None:
     claim = only(
         "Am 22. März 2024 und am March 22, 2024 sowie Dezember 27, 2024 und seit Oktober 2022 "
