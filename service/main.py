@@ -16,7 +16,7 @@ from service.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from service.api.routes import articles, health, page, score, sources
 from service.fetch import Fetcher
 from service.settings import Settings
-from service.store import migrate, repository
+from service.store import migrate, repository, search
 from service.store.cache import PeerCache
 from service.store.db import create_db_engine, session_scope
 from service.store.group_commit import GroupCommit
@@ -57,11 +57,14 @@ def create_app(settings: Settings) -> FastAPI:
             timeout=settings.db_timeout_seconds,
             observe=metrics.group_commits.observe,
         )
+        app.state.common_terms = _common_term_scanner(engine, settings, metrics)
         try:
             yield
         finally:
             app.state.fetcher.close()
             app.state.group_commit.close()
+            if app.state.common_terms is not None:
+                app.state.common_terms.close()
             engine.dispose()
 
     app = FastAPI(
@@ -91,6 +94,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _common_term_scanner(
+    engine: Engine, settings: Settings, metrics: Metrics
+) -> search.CommonTermScanner | None:
+    if engine.dialect.name != "sqlite" or not settings.index_scan_interval_seconds:
+        return None
+    return search.CommonTermScanner(
+        engine, settings.index_scan_interval_seconds, observe=metrics.index_scans.observe
+    )
 
 
 def tune_garbage_collector() -> None:

@@ -127,6 +127,14 @@ class Settings(BaseSettings):
     peer_candidates: int = Field(
         default=40, ge=1, le=500, description="Articles the full-text index offers as peers."
     )
+    index_scan_interval_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="How often each worker scans the SQLite full-text index's vocabulary for "
+        "the terms too common to query (about 1 s in the background at 100k articles, growing "
+        "with the index), so that no request has to count them; 0 never scans, and requests "
+        "count each term they meet first. Not used on PostgreSQL, whose statistics tell.",
+    )
     analysis_cache_size: int = Field(
         default=1000,
         ge=0,

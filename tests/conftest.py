@@ -35,6 +35,7 @@ def fresh_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     and one database serves the whole run."""
     monkeypatch.setattr(search, "_TERM_COUNTS", search._TermCounts())
     monkeypatch.setattr(search, "_COMMON_LEXEMES", search._CommonLexemes())
+    monkeypatch.setattr(search, "_COMMON_TERMS", search._CommonTerms())
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -60,6 +60,14 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.index_scans = Histogram(
+            "crosscheck_index_scan_seconds",
+            "Each scan of the SQLite full-text index's vocabulary for its common terms "
+            "(`index_scan_interval_seconds`): it grows with the index.",
+            buckets=(0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+            registry=self.registry,
+        )
+
         # Collectors that read the database at scrape time: one answer, whichever worker asks.
         self._live: list[Collector] = []
 

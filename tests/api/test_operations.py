@@ -127,6 +127,30 @@ def test_metrics_count_the_articles_of_each_group_commit(client: TestClient) -> 
     assert metric(exposition, "crosscheck_group_commit_articles_bucket", le="1.0") == 2
 
 
+def test_on_sqlite_each_worker_scans_the_index_for_common_terms_and_times_it(
+    client: TestClient, engine: Engine
+) -> None:
+    scanner = client.app.state.common_terms  # type: ignore[attr-defined]
+    if engine.dialect.name != "sqlite":
+        assert scanner is None  # PostgreSQL's statistics tell the common terms
+        return
+    assert scanner.scanned.wait(10)
+
+    exposition = client.get("/metrics").text
+
+    assert metric(exposition, "crosscheck_index_scan_seconds_count") == 1
+
+
+def test_no_scan_of_the_index_when_its_interval_is_0(settings: Settings) -> None:
+    never = settings.model_copy(update={"index_scan_interval_seconds": 0})
+
+    with TestClient(create_app(never)) as client:
+        exposition = client.get("/metrics").text
+
+        assert client.app.state.common_terms is None  # type: ignore[attr-defined]
+    assert metric(exposition, "crosscheck_index_scan_seconds_count") == 0
+
+
 def test_an_app_that_has_shut_down_is_freed(settings: Settings) -> None:
     # Tests and the benchmark build many apps in one process: none may keep itself alive (as a
     # gc.freeze() at start-up would).

@@ -215,6 +215,72 @@ def test_on_sqlite_a_term_in_no_article_is_counted_once_while_the_index_is_uncha
     assert len(counted) == 1
 
 
+@pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
+def test_on_sqlite_the_terms_a_scan_found_common_are_not_counted(engine: Engine) -> None:
+    with session_scope(engine, write=True) as session:
+        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
+        repository.add_article(session, article=new("b.example", "Weltweit berichtet Omega."))
+        session.commit()
+
+    assert search.scan_common_terms(engine) == 2
+    with term_counts(engine) as counted, session_scope(engine) as session:
+        topic = search.topic_words(session, ["weltweit", "berichtet"])
+
+    assert topic == {"weltweit", "berichtet"}
+    assert counted == []
+
+
+@pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
+def test_on_sqlite_a_term_common_since_the_last_scan_is_counted(engine: Engine) -> None:
+    with session_scope(engine, write=True) as session:
+        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
+        session.commit()
+    assert search.scan_common_terms(engine) == 0
+    with session_scope(engine, write=True) as session:
+        repository.add_article(session, article=new("b.example", "Weltweit berichtet Omega."))
+        session.commit()
+
+    with term_counts(engine) as counted, session_scope(engine) as session:
+        topic = search.topic_words(session, ["weltweit", "alpha"])
+
+    assert topic == {"weltweit"}
+    assert len(counted) == 1
+
+
+@pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
+def test_on_sqlite_the_scanner_scans_at_once_and_stops_when_closed(engine: Engine) -> None:
+    with session_scope(engine, write=True) as session:
+        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
+        repository.add_article(session, article=new("b.example", "Weltweit Omega."))
+        session.commit()
+    scans: list[float] = []
+
+    scanner = search.CommonTermScanner(engine, interval=3600, observe=scans.append)
+    assert scanner.scanned.wait(10)
+    scanner.close()
+
+    assert len(scans) == 1
+    with term_counts(engine) as counted, session_scope(engine) as session:
+        assert search.topic_words(session, ["weltweit"]) == {"weltweit"}
+    assert counted == []
+
+
+@pytest.mark.usefixtures("term_statistics_kept")
+def test_on_sqlite_a_scan_that_fails_leaves_the_terms_to_be_counted(
+    fresh_database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    unmigrated = create_db_engine(Settings(database_url=fresh_database_url))
+    scans: list[float] = []
+
+    scanner = search.CommonTermScanner(unmigrated, interval=3600, observe=scans.append)
+    assert scanner.scanned.wait(10)
+    scanner.close()
+    unmigrated.dispose()
+
+    assert scans == []
+    assert "cannot scan the index's vocabulary" in caplog.text
+
+
 @pytest.mark.usefixtures("term_statistics_kept")
 def test_on_sqlite_a_term_is_found_in_an_article_stored_under_a_deleted_ones_id(
     engine: Engine,
