@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -45,6 +46,8 @@ async def _in_process(app: Any, bodies: list[bytes]) -> tuple[Percentiles, Perce
     from bench.run import percentiles
 
     async with app.router.lifespan_context(app):
+        if app.state.common_terms is not None:  # as in a worker that has run a while
+            await asyncio.to_thread(app.state.common_terms.scanned.wait, 120)
         for body in bodies[:WARM_UP]:
             await asgi_request(app, "POST", "/score", body)
         app.state.peer_cache.analyses.clear()
@@ -179,6 +182,8 @@ def over_http(
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base, server)
+        if url.startswith("sqlite"):
+            wait_scanned(base, workers)
         memory.start()
         samples, errors, seconds, client_cpu = _timed_drive(port, queries, requests, concurrency)
     finally:
@@ -294,6 +299,24 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], *, seconds: float = 6
             pass
         time.sleep(0.1)
     raise RuntimeError(f"the server was not ready after {seconds:g} s")
+
+
+def wait_scanned(base: str, workers: int, *, seconds: float = 120) -> None:
+    """Return once each worker of an SQLite server has scanned the index for its common terms,
+    as in a server that has run a while (at once when the scans are turned off)."""
+    if os.environ.get("CROSSCHECK_INDEX_SCAN_INTERVAL_SECONDS") == "0":
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        scans = re.search(
+            r"^crosscheck_index_scan_seconds_count(?:{[^}]*})? ([0-9.e+]+)$",
+            httpx.get(f"{base}/metrics", timeout=5).text,
+            re.MULTILINE,
+        )
+        if scans and float(scans.group(1)) >= workers:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"the workers had not scanned the index after {seconds:g} s")
 
 
 def free_port() -> int:
