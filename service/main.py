@@ -57,14 +57,14 @@ def create_app(settings: Settings) -> FastAPI:
             timeout=settings.db_timeout_seconds,
             observe=metrics.group_commits.observe,
         )
-        app.state.common_terms = _common_term_scanner(engine, settings, metrics)
+        app.state.common_term_scanner = _common_term_scanner(engine, settings, metrics)
         try:
             yield
         finally:
+            if app.state.common_term_scanner is not None:
+                app.state.common_term_scanner.close()  # waits up to 5 s for a scan under way
             app.state.fetcher.close()
             app.state.group_commit.close()
-            if app.state.common_terms is not None:
-                app.state.common_terms.close()
             engine.dispose()
 
     app = FastAPI(

@@ -3,7 +3,14 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.analysis.params import Thresholds
@@ -11,6 +18,12 @@ from service.analysis.params import Thresholds
 LogLevel = Literal["debug", "info", "warning", "error"]
 Scope = Literal["read", "write", "metrics"]
 _DEFAULT = Thresholds()
+
+
+def _zero_or_a_minute(seconds: float) -> float:
+    if 0 < seconds < 60:
+        raise ValueError("is 0 (never) or at least 60 seconds: each scan reads the whole index")
+    return seconds
 
 
 def _comma_separated(value: object) -> object:
@@ -127,13 +140,14 @@ class Settings(BaseSettings):
     peer_candidates: int = Field(
         default=40, ge=1, le=500, description="Articles the full-text index offers as peers."
     )
-    index_scan_interval_seconds: float = Field(
+    index_scan_interval_seconds: Annotated[float, AfterValidator(_zero_or_a_minute)] = Field(
         default=600.0,
         ge=0,
         description="How often each worker scans the SQLite full-text index's vocabulary for "
         "the terms too common to query (about 1 s in the background at 100k articles, growing "
-        "with the index), so that no request has to count them; 0 never scans, and requests "
-        "count each term they meet first. Not used on PostgreSQL, whose statistics tell.",
+        "with the index), so that no request has to count them; at least 60, or 0: never scan, "
+        "and requests count each term they meet first. Not used on PostgreSQL, whose "
+        "statistics tell.",
     )
     analysis_cache_size: int = Field(
         default=1000,

@@ -1,5 +1,5 @@
 """Prometheus metrics: requests and latency by route template, stored articles, DB errors,
-peer cache look-ups, group commits."""
+peer cache look-ups, group commits, analysis turn waits, scans of the index."""
 
 import os
 import time

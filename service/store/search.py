@@ -5,13 +5,14 @@ migrations create it and this module is the only code that queries it.
 """
 
 import logging
+import random
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -102,7 +103,7 @@ class _TermCounts:
 
     def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
         database = str(session.get_bind().url)
-        scanned = _COMMON_TERMS.of(_database_file(session, database))
+        scanned = _COMMON_TERMS.of(_database_file(session.connection()))
         if time.monotonic() - self._since > self.ttl:
             self._common, self._rare, self._absent = {}, {}, {}
             self._since = time.monotonic()
@@ -111,8 +112,8 @@ class _TermCounts:
         # Resets replace the maps and never empty them: these stay whole while this call runs.
         common, rare = self._common, self._rare
         keys = {w: (database, w) for w in words}
-        common.update({keys[w]: MAX_TERM_DOCUMENTS + 1 for w in words if w in scanned})
-        missing = [w for w, key in keys.items() if key not in common and key not in rare]
+        counted = [w for w in keys if w not in scanned]
+        missing = [w for w in counted if keys[w] not in common and keys[w] not in rare]
         absent = self._known_absent(session, database) if missing else set()
         missing = [w for w in missing if w not in absent]
         found: dict[tuple[str, str], int] = {}
@@ -122,7 +123,14 @@ class _TermCounts:
         common.update({k: n for k, n in found.items() if n > MAX_TERM_DOCUMENTS})
         rare.update({k: n for k, n in found.items() if n <= MAX_TERM_DOCUMENTS})
         absent.update(w for w in missing if (database, w) not in found)
-        return {w: found.get(key) or common.get(key) or rare.get(key, 0) for w, key in keys.items()}
+        # Scanned terms are looked up afresh each time: one no longer common after the next scan
+        # is counted again at once, not when the counts are next forgotten.
+        return {
+            w: MAX_TERM_DOCUMENTS + 1
+            if w in scanned
+            else found.get(key) or common.get(key) or rare.get(key, 0)
+            for w, key in keys.items()
+        }
 
     def _known_absent(self, session: Session, database: str) -> set[str]:
         """The terms counted in no article of the index as this transaction sees it, to which
@@ -135,7 +143,7 @@ class _TermCounts:
         state = _index_state(session)
         if state is None:
             return set()  # unknown: nothing can be remembered
-        file = _database_file(session, database)
+        file = _database_file(connection)
         known = self._absent.get(file)
         if known is None or known[0] != state or len(known[1]) > self.size:
             known = (state, set())
@@ -143,10 +151,10 @@ class _TermCounts:
         return known[1]
 
 
-def _database_file(session: Session, database: str) -> tuple[str, Any]:
-    """What the session reads, by file as well as URL: the file at a path can be replaced by
+def _database_file(connection: Connection) -> tuple[str, Any]:
+    """What a connection reads, by file as well as URL: the file at a path can be replaced by
     another database."""
-    return (database, session.connection().connection.info.get("sqlite_file"))
+    return (str(connection.engine.url), connection.connection.info.get("sqlite_file"))
 
 
 class _CommonTerms:
@@ -159,16 +167,18 @@ class _CommonTerms:
 
     def __init__(self) -> None:
         self._terms: dict[tuple[str, Any], frozenset[str]] = {}
+        self._lock = threading.Lock()  # for writers: one app's scanner and another's
 
     def of(self, file: tuple[str, Any]) -> frozenset[str]:
         return self._terms.get(file, frozenset())
 
     def put(self, file: tuple[str, Any], terms: frozenset[str]) -> None:
-        self._terms = {**self._terms, file: terms}  # replaced whole, never changed under a reader
+        with self._lock:  # replaced whole, never changed under a reader
+            self._terms = {**self._terms, file: terms}
 
 
 _COMMON_TERMS = _CommonTerms()
-_VOCABULARY = f"{SQLITE_FTS_TABLE}_vocabulary"
+_VOCABULARY_TABLE = f"{SQLITE_FTS_TABLE}_vocabulary"
 
 
 def scan_common_terms(engine: Engine) -> int:
@@ -179,22 +189,22 @@ def scan_common_terms(engine: Engine) -> int:
     query word written otherwise is not found there, and is counted."""
     with engine.connect() as connection:
         connection.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_VOCABULARY} "
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_VOCABULARY_TABLE} "
             f"USING fts5vocab(main, {SQLITE_FTS_TABLE}, row)"
         )
         rows = connection.exec_driver_sql(
-            f"SELECT term FROM temp.{_VOCABULARY} WHERE doc > ?", (MAX_TERM_DOCUMENTS,)
+            f"SELECT term FROM temp.{_VOCABULARY_TABLE} WHERE doc > ?", (MAX_TERM_DOCUMENTS,)
         ).all()
-        file = (str(engine.url), connection.connection.info.get("sqlite_file"))
+        file = _database_file(connection)
     terms = frozenset(term for (term,) in rows)
     _COMMON_TERMS.put(file, terms)
     return len(terms)
 
 
 class CommonTermScanner:
-    """Runs `scan_common_terms` in a thread of its own: at once, then every `interval` seconds,
-    until closed. What each worker of the service runs on SQLite; `scanned` is set once the
-    first scan has ended (or failed)."""
+    """Runs `scan_common_terms` in a thread of its own: at once, then every `interval` seconds
+    (give or take a tenth), until closed. What each worker of the service runs on SQLite;
+    `scanned` is set once the first scan has ended (or failed)."""
 
     def __init__(
         self,
@@ -218,14 +228,16 @@ class CommonTermScanner:
             started = time.monotonic()
             try:
                 terms = scan_common_terms(self._engine)
+                seconds = time.monotonic() - started
+                self._observe(seconds)
             except Exception as exc:  # the database away: terms are counted one by one meanwhile
                 log.warning("cannot scan the index's vocabulary", extra={"error": str(exc)})
             else:
-                seconds = time.monotonic() - started
-                self._observe(seconds)
                 log.info("index vocabulary scanned", extra={"terms": terms, "seconds": seconds})
             self.scanned.set()
-            self._closed.wait(self._interval)
+            # Workers started together drift apart, so that their scans do not share the cores.
+            period = self._interval * random.uniform(0.9, 1.1)
+            self._closed.wait(max(0.0, period - (time.monotonic() - started)))
 
 
 # Terms counted by one statement (SQLite allows 500 parts to a compound SELECT).

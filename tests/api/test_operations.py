@@ -130,7 +130,7 @@ def test_metrics_count_the_articles_of_each_group_commit(client: TestClient) -> 
 def test_on_sqlite_each_worker_scans_the_index_for_common_terms_and_times_it(
     client: TestClient, engine: Engine
 ) -> None:
-    scanner = client.app.state.common_terms  # type: ignore[attr-defined]
+    scanner = client.app.state.common_term_scanner  # type: ignore[attr-defined]
     if engine.dialect.name != "sqlite":
         assert scanner is None  # PostgreSQL's statistics tell the common terms
         return
@@ -147,7 +147,7 @@ def test_no_scan_of_the_index_when_its_interval_is_0(settings: Settings) -> None
     with TestClient(create_app(never)) as client:
         exposition = client.get("/metrics").text
 
-        assert client.app.state.common_terms is None  # type: ignore[attr-defined]
+        assert client.app.state.common_term_scanner is None  # type: ignore[attr-defined]
     assert metric(exposition, "crosscheck_index_scan_seconds_count") == 0
 
 

@@ -248,6 +248,28 @@ def test_on_sqlite_a_term_common_since_the_last_scan_is_counted(engine: Engine) 
 
 
 @pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
+def test_on_sqlite_a_term_no_longer_common_at_the_next_scan_is_counted_at_once(
+    engine: Engine,
+) -> None:
+    with session_scope(engine, write=True) as session:
+        repository.add_article(session, article=new("a.example", "Weltweit Alpha."))
+        gone, _ = repository.add_article(session, article=new("b.example", "Weltweit Omega."))
+        session.commit()
+        assert gone.id is not None
+    search.scan_common_terms(engine)
+    with session_scope(engine) as session:
+        assert search.topic_words(session, ["weltweit"]) == {"weltweit"}
+
+    with session_scope(engine, write=True) as session:
+        assert repository.delete_article(session, article_id=gone.id)
+        session.commit()
+    assert search.scan_common_terms(engine) == 0
+
+    with session_scope(engine) as session:
+        assert search.topic_words(session, ["weltweit"]) == set()
+
+
+@pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
 def test_on_sqlite_the_scanner_scans_at_once_and_stops_when_closed(engine: Engine) -> None:
     with session_scope(engine, write=True) as session:
         repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
@@ -260,6 +282,7 @@ def test_on_sqlite_the_scanner_scans_at_once_and_stops_when_closed(engine: Engin
     scanner.close()
 
     assert len(scans) == 1
+    assert not scanner._thread.is_alive()
     with term_counts(engine) as counted, session_scope(engine) as session:
         assert search.topic_words(session, ["weltweit"]) == {"weltweit"}
     assert counted == []
@@ -275,10 +298,14 @@ def test_on_sqlite_a_scan_that_fails_leaves_the_terms_to_be_counted(
     scanner = search.CommonTermScanner(unmigrated, interval=3600, observe=scans.append)
     assert scanner.scanned.wait(10)
     scanner.close()
-    unmigrated.dispose()
 
     assert scans == []
     assert "cannot scan the index's vocabulary" in caplog.text
+    migrate.upgrade(fresh_database_url)
+    with term_counts(unmigrated) as counted, session_scope(unmigrated) as session:
+        search.topic_words(session, ["weltweit"])
+    assert len(counted) == 1
+    unmigrated.dispose()
 
 
 @pytest.mark.usefixtures("term_statistics_kept")
