@@ -46,8 +46,9 @@ async def _in_process(app: Any, bodies: list[bytes]) -> tuple[Percentiles, Perce
     from bench.run import percentiles
 
     async with app.router.lifespan_context(app):
-        if app.state.common_terms is not None:  # as in a worker that has run a while
-            await asyncio.to_thread(app.state.common_terms.scanned.wait, 120)
+        scanner = app.state.common_term_scanner
+        if scanner is not None and not await asyncio.to_thread(scanner.scanned.wait, 120):
+            raise RuntimeError("the index was not scanned for its common terms after 120 s")
         for body in bodies[:WARM_UP]:
             await asgi_request(app, "POST", "/score", body)
         app.state.peer_cache.analyses.clear()
@@ -302,16 +303,19 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], *, seconds: float = 6
 
 
 def wait_scanned(base: str, workers: int, *, seconds: float = 120) -> None:
-    """Return once each worker of an SQLite server has scanned the index for its common terms,
-    as in a server that has run a while (at once when the scans are turned off)."""
-    if os.environ.get("CROSSCHECK_INDEX_SCAN_INTERVAL_SECONDS") == "0":
+    """Return once the workers of an SQLite server have scanned the index for its common terms
+    (as many scans as workers), as in a server that has run a while; at once when the scans are
+    turned off."""
+    if float(os.environ.get("CROSSCHECK_INDEX_SCAN_INTERVAL_SECONDS", "600")) == 0:
         return
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        try:
+            exposition = httpx.get(f"{base}/metrics", timeout=5).raise_for_status().text
+        except httpx.HTTPError:
+            exposition = ""
         scans = re.search(
-            r"^crosscheck_index_scan_seconds_count(?:{[^}]*})? ([0-9.e+]+)$",
-            httpx.get(f"{base}/metrics", timeout=5).text,
-            re.MULTILINE,
+            r"^crosscheck_index_scan_seconds_count(?:{[^}]*})? ([0-9.e+]+)$", exposition, re.M
         )
         if scans and float(scans.group(1)) >= workers:
             return
