@@ -17,6 +17,7 @@ from service.api.routes.score import to_response
 from service.main import tune_garbage_collector
 from service.scoring import ScoreRequest, score_text
 from service.settings import Settings
+from service.store import search
 from service.store.cache import PeerCache
 from service.store.db import create_db_engine, session_scope
 
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     database = results_database(parser, args)
     settings = Settings(database_url=f"sqlite:///{database}")
     engine = create_db_engine(settings)
+    search.scan_common_terms(engine)  # as each worker of `crosscheck serve` does at start
     cache = PeerCache.of_size(settings.analysis_cache_size)
     queries = _queries(list(corpus.generate(args.size)), 60)[: args.queries]
     requests = [ScoreRequest.model_validate(query) for query in queries]
