@@ -17,6 +17,7 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     (size,) = report["sizes"]
     assert size["articles"] == 1000
     assert size["inprocess_ms"]["n"] == size["inprocess_again_ms"]["n"] == 20
+    assert size["inprocess_cold_ms"]["n"] == 20
     assert {run["errors"] for run in size["http"].values()} == {0}
     assert all(
         run["rps"] > 0 and run["client_cpu_ms_per_request"] > 0 for run in size["http"].values()
