@@ -215,12 +215,21 @@ def test_on_sqlite_a_term_in_no_article_is_counted_once_while_the_index_is_uncha
     assert len(counted) == 1
 
 
+def stored(engine: Engine, *articles: tuple[str, str]) -> list[int]:
+    """The ids of these (source, text) articles, stored in one committed transaction."""
+    with session_scope(engine, write=True) as session:
+        added = [repository.add_article(session, article=new(*article))[0] for article in articles]
+        session.commit()
+        return [article.id for article in added if article.id is not None]
+
+
 @pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
 def test_on_sqlite_the_terms_a_scan_found_common_are_not_counted(engine: Engine) -> None:
-    with session_scope(engine, write=True) as session:
-        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
-        repository.add_article(session, article=new("b.example", "Weltweit berichtet Omega."))
-        session.commit()
+    stored(
+        engine,
+        ("a.example", "Weltweit berichtet Alpha."),
+        ("b.example", "Weltweit berichtet Omega."),
+    )
 
     assert search.scan_common_terms(engine) == 2
     with term_counts(engine) as counted, session_scope(engine) as session:
@@ -232,13 +241,9 @@ def test_on_sqlite_the_terms_a_scan_found_common_are_not_counted(engine: Engine)
 
 @pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
 def test_on_sqlite_a_term_common_since_the_last_scan_is_counted(engine: Engine) -> None:
-    with session_scope(engine, write=True) as session:
-        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
-        session.commit()
+    stored(engine, ("a.example", "Weltweit berichtet Alpha."))
     assert search.scan_common_terms(engine) == 0
-    with session_scope(engine, write=True) as session:
-        repository.add_article(session, article=new("b.example", "Weltweit berichtet Omega."))
-        session.commit()
+    stored(engine, ("b.example", "Weltweit berichtet Omega."))
 
     with term_counts(engine) as counted, session_scope(engine) as session:
         topic = search.topic_words(session, ["weltweit", "alpha"])
@@ -251,17 +256,13 @@ def test_on_sqlite_a_term_common_since_the_last_scan_is_counted(engine: Engine) 
 def test_on_sqlite_a_term_no_longer_common_at_the_next_scan_is_counted_at_once(
     engine: Engine,
 ) -> None:
-    with session_scope(engine, write=True) as session:
-        repository.add_article(session, article=new("a.example", "Weltweit Alpha."))
-        gone, _ = repository.add_article(session, article=new("b.example", "Weltweit Omega."))
-        session.commit()
-        assert gone.id is not None
+    _, gone = stored(engine, ("a.example", "Weltweit Alpha."), ("b.example", "Weltweit Omega."))
     search.scan_common_terms(engine)
     with session_scope(engine) as session:
         assert search.topic_words(session, ["weltweit"]) == {"weltweit"}
 
     with session_scope(engine, write=True) as session:
-        assert repository.delete_article(session, article_id=gone.id)
+        assert repository.delete_article(session, article_id=gone)
         session.commit()
     assert search.scan_common_terms(engine) == 0
 
@@ -271,10 +272,7 @@ def test_on_sqlite_a_term_no_longer_common_at_the_next_scan_is_counted_at_once(
 
 @pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
 def test_on_sqlite_the_scanner_scans_at_once_and_stops_when_closed(engine: Engine) -> None:
-    with session_scope(engine, write=True) as session:
-        repository.add_article(session, article=new("a.example", "Weltweit berichtet Alpha."))
-        repository.add_article(session, article=new("b.example", "Weltweit Omega."))
-        session.commit()
+    stored(engine, ("a.example", "Weltweit berichtet Alpha."), ("b.example", "Weltweit Omega."))
     scans: list[float] = []
 
     scanner = search.CommonTermScanner(engine, interval=3600, observe=scans.append)
