@@ -102,8 +102,7 @@ class _TermCounts:
         self._since = time.monotonic()
 
     def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
-        database = str(session.get_bind().url)
-        scanned = _COMMON_TERMS.of(_database_file(session.connection()))
+        database, file, scanned, reading = self._view(session)
         if time.monotonic() - self._since > self.ttl:
             self._common, self._rare, self._absent = {}, {}, {}
             self._since = time.monotonic()
@@ -114,7 +113,7 @@ class _TermCounts:
         keys = {w: (database, w) for w in words}
         counted = [w for w in keys if w not in scanned]
         missing = [w for w in counted if keys[w] not in common and keys[w] not in rare]
-        absent = self._known_absent(session, database) if missing else set()
+        absent = self._known_absent(session, file) if missing and reading else set()
         missing = [w for w in missing if w not in absent]
         found: dict[tuple[str, str], int] = {}
         for start in range(0, len(missing), _COUNTED_AT_ONCE):
@@ -132,23 +131,37 @@ class _TermCounts:
             for w, key in keys.items()
         }
 
-    def _known_absent(self, session: Session, database: str) -> set[str]:
-        """The terms counted in no article of the index as this transaction sees it, to which
-        the caller adds those it counts so: an earlier request's while the index is unchanged.
-        A transaction that writes sees its own articles before the index's structure record
-        changes (at commit): it starts from none and leaves none."""
+    def _view(self, session: Session) -> tuple[str, tuple[str, Any], frozenset[str], bool]:
+        """What every look-up of a transaction starts from, read at its first: the database
+        by URL and by file, the common terms scanned in it, and whether the transaction only
+        reads. A request looks up terms a dozen times, and finding the database file of its
+        connection cost as much as a count."""
         connection = session.connection()
-        if writes(connection):
-            return set()
+        transaction = session.get_transaction()
+        view = session.info.get(_TERM_VIEW_KEY)
+        if view is not None and view[0] is transaction:
+            return view[1]
+        file = _database_file(connection)
+        read = (str(connection.engine.url), file, _COMMON_TERMS.of(file), not writes(connection))
+        session.info[_TERM_VIEW_KEY] = (transaction, read)
+        return read
+
+    def _known_absent(self, session: Session, file: tuple[str, Any]) -> set[str]:
+        """The terms counted in no article of the index as this reading transaction sees it,
+        to which the caller adds those it counts so: an earlier request's while the index is
+        unchanged. (A transaction that writes sees its own articles before the index's structure
+        record changes, at commit: it starts from none and leaves none.)"""
         state = _index_state(session)
         if state is None:
             return set()  # unknown: nothing can be remembered
-        file = _database_file(connection)
         known = self._absent.get(file)
         if known is None or known[0] != state or len(known[1]) > self.size:
             known = (state, set())
             self._absent[file] = known
         return known[1]
+
+
+_TERM_VIEW_KEY = "crosscheck.search.term_view"
 
 
 def _database_file(connection: Connection) -> tuple[str, Any]:

@@ -271,6 +271,27 @@ def test_on_sqlite_a_term_no_longer_common_at_the_next_scan_is_counted_at_once(
 
 
 @pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
+def test_on_sqlite_a_sessions_next_transaction_takes_the_latest_scan(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a transaction's look-ups start from is read once a transaction, not once a
+    session: a scan that ends in between counts from the session's next transaction on."""
+    stored(engine, ("a.example", "Weltweit Alpha."), ("b.example", "Weltweit Omega."))
+    with session_scope(engine) as session:
+        with term_counts(engine) as counted:
+            assert search.topic_words(session, ["weltweit"]) == {"weltweit"}
+        assert len(counted) == 1
+        session.commit()
+        assert search.scan_common_terms(engine) == 1
+        monkeypatch.setattr(search, "_TERM_COUNTS", search._TermCounts())  # only the scan
+
+        with term_counts(engine) as counted:
+            assert search.topic_words(session, ["weltweit"]) == {"weltweit"}
+
+    assert counted == []
+
+
+@pytest.mark.usefixtures("term_statistics_kept", "two_articles_are_many")
 def test_on_sqlite_the_scanner_scans_at_once_and_stops_when_closed(engine: Engine) -> None:
     stored(engine, ("a.example", "Weltweit berichtet Alpha."), ("b.example", "Weltweit Omega."))
     scans: list[float] = []
