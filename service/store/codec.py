@@ -135,9 +135,10 @@ def _flat(sets: Sets) -> list[list[int]]:
 
 def _load_statements(data: dict[str, Any], claims: int, written: set[str]) -> Statements:
     stems, running = data["name_stems"], set(data["running_totals"])
+    stem_at = stems.__getitem__  # a peer has an anchor per claim: no generator for each
     return Statements(
         ClaimSets(*(Sets.flat(*data["sets"][part]) for part in _SET_PARTS)),
-        tuple(tuple(stems[i] for i in anchor) for anchor in data["anchors"]),
+        tuple([tuple(map(stem_at, anchor)) for anchor in data["anchors"]]),
         tuple(map(running.__contains__, range(claims))),
         frozenset(stems),
         frozenset(written.union(data["phrases"])),
