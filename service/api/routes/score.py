@@ -2,7 +2,7 @@
 
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 
 from service import fetch, scoring
@@ -46,7 +46,7 @@ def score(
     settings: SettingsDep,
     caller: CallerDep,
     fetcher: FetcherDep,
-) -> ScoreResponse:
+) -> Response:
     """Find the stored articles of other outlets that report the same story and judge each claim
     of the article against them. Nothing is stored unless `store` is true (which needs a
     `write` key where keys are configured; scoring alone needs `read`). Without `text`, the
@@ -68,7 +68,9 @@ def score(
         response.fetched = FetchedOut(
             text=scored.text, title=body.title, published_at=body.published_at
         )
-    return response
+    # Rendered here, in the worker thread: returned as a model, FastAPI would validate it again
+    # in a second hop to the thread pool and then serialise it on the event loop.
+    return Response(response.model_dump_json(), media_type="application/json")
 
 
 def to_response(scored: Scored) -> ScoreResponse:
