@@ -10,12 +10,14 @@ Profile before optimising; the benchmark, not this, says how fast it is.
 
 import cProfile
 import pstats
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from bench import corpus
 from bench.run import _queries, parser_on_results, results_database
 from service.api.routes.score import to_response
 from service.main import tune_garbage_collector
-from service.scoring import ScoreRequest, score_text
+from service.scoring import Scored, ScoreRequest, score_text
 from service.settings import Settings
 from service.store import search
 from service.store.cache import PeerCache
@@ -27,35 +29,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--again", action="store_true", help="requests with their peers cached")
     parser.add_argument("--top", type=int, default=40, help="functions to print")
     args = parser.parse_args(argv)
-    database = results_database(parser, args)
-    settings = Settings(database_url=f"sqlite:///{database}")
-    engine = create_db_engine(settings)
-    search.scan_common_terms(engine)  # as each worker of `crosscheck serve` does at start
-    cache = PeerCache.of_size(settings.analysis_cache_size)
-    queries = _queries(list(corpus.generate(args.size)), 60)[: args.queries]
-    requests = [ScoreRequest.model_validate(query) for query in queries]
-    tune_garbage_collector()
-
-    def score(request: ScoreRequest) -> None:
-        with session_scope(engine) as session:
-            scored = score_text(session, request, settings, cache=cache)
-        to_response(scored).model_dump_json()
-
-    for request in requests[:3]:  # warm the memos, as in a worker that has run a while
-        score(request)
+    scorer = Scorer.on(results_database(parser, args), args.size, args.queries)
     profiler = cProfile.Profile()
-    for request in requests:
-        cache.analyses.clear()
-        cache.features.clear()
+    for request in scorer.requests:
+        scorer.forget_peers()
         if args.again:
-            score(request)
-        profiler.runcall(score, request)
+            scorer.score(request)
+        profiler.runcall(scorer.score, request)
     stats = pstats.Stats(profiler)
-    each = stats.total_tt / len(requests) * 1000  # type: ignore[attr-defined]
-    print(f"{len(requests)} requests, {each:.1f} ms each under the profiler; totals below")
+    each = stats.total_tt / len(scorer.requests) * 1000  # type: ignore[attr-defined]
+    print(f"{len(scorer.requests)} requests, {each:.1f} ms each under the profiler; totals below")
     stats.sort_stats("cumulative").print_stats(r"service/", args.top)
-    engine.dispose()
+    scorer.close()
     return 0
+
+
+def render(scored: Scored) -> bytes:
+    """The response's JSON, as the route renders it."""
+    return to_response(scored).model_dump_json().encode()
+
+
+@dataclass
+class Scorer:
+    """The benchmark's queries scored in this process as a worker of `crosscheck serve` scores
+    them: after a scan of the index's common terms, with a peer cache and the collector tuned,
+    and its memos warmed by a few requests."""
+
+    requests: list[ScoreRequest]
+    score: Callable[[ScoreRequest], None]
+    cache: PeerCache
+    close: Callable[[], None]
+
+    @classmethod
+    def on(cls, database: object, size: int, queries: int) -> "Scorer":
+        settings = Settings(database_url=f"sqlite:///{database}")
+        engine = create_db_engine(settings)
+        search.scan_common_terms(engine)  # as each worker of `crosscheck serve` does at start
+        cache = PeerCache.of_size(settings.analysis_cache_size)
+        asked = _queries(list(corpus.generate(size)), 60)[:queries]
+        requests = [ScoreRequest.model_validate(query) for query in asked]
+        tune_garbage_collector()
+
+        def score(request: ScoreRequest) -> None:
+            with session_scope(engine) as session:
+                scored = score_text(session, request, settings, cache=cache)
+            render(scored)
+
+        for request in requests[:3]:  # warm the memos, as in a worker that has run a while
+            score(request)
+        return cls(requests, score, cache, engine.dispose)
+
+    def forget_peers(self) -> None:
+        """Empty the peer cache: the next request is its story's first."""
+        self.cache.analyses.clear()
+        self.cache.features.clear()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""The benchmark's quick mode runs end to end (it asserts nothing about speed), and the profile
-and peer-quality commands run on the database it leaves."""
+"""The benchmark's quick mode runs end to end (it asserts nothing about speed), and the profile,
+stage-timer and peer-quality commands run on the database it leaves."""
 
 import json
 import subprocess
@@ -30,6 +30,11 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert profiled.returncode == 0, profiled.stderr[-3000:]
     assert "3 requests" in profiled.stdout
     assert "score_against_store" in profiled.stdout
+
+    stages = _module("bench.stages", *profile, "--rounds", "1", timeout=120)
+    assert stages.returncode == 0, stages.stderr[-3000:]
+    assert "3 first requests" in stages.stdout
+    assert "  alignment: " in stages.stdout
 
     peers = _module("bench.peers", *profile, timeout=120)
     assert peers.returncode == 0, peers.stderr[-3000:]
