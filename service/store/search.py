@@ -9,6 +9,7 @@ import random
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -122,8 +123,8 @@ class _TermCounts:
         common.update({k: n for k, n in found.items() if n > MAX_TERM_DOCUMENTS})
         rare.update({k: n for k, n in found.items() if n <= MAX_TERM_DOCUMENTS})
         absent.update(w for w in missing if (database, w) not in found)
-        # Scanned terms are looked up afresh each time: one no longer common after the next scan
-        # is counted again at once, not when the counts are next forgotten.
+        # Scanned terms are looked up afresh each transaction: one no longer common after the next
+        # scan is counted again at once, not when the counts are next forgotten.
         return {
             w: MAX_TERM_DOCUMENTS + 1
             if w in scanned
@@ -139,11 +140,12 @@ class _TermCounts:
         connection = session.connection()
         transaction = session.get_transaction()
         view = session.info.get(_TERM_VIEW_KEY)
-        if view is not None and view[0] is transaction:
+        if view is not None and view[0]() is transaction:
             return view[1]
         file = _database_file(connection)
         read = (str(connection.engine.url), file, _COMMON_TERMS.of(file), not writes(connection))
-        session.info[_TERM_VIEW_KEY] = (transaction, read)
+        # The transaction by weak reference: it refers to the session, whose info this is.
+        session.info[_TERM_VIEW_KEY] = (weakref.ref(transaction), read)
         return read
 
     def _known_absent(self, session: Session, file: tuple[str, Any]) -> set[str]:
@@ -284,14 +286,14 @@ def _index_state(session: Session) -> bytes | None:
     session.connection()  # begins the transaction, so that the one read belongs to it
     transaction = session.get_transaction()
     read = session.info.get(_INDEX_STATE_KEY)
-    if read is not None and read[0] is transaction:
+    if read is not None and read[0]() is transaction:
         return read[1]
     try:  # on SQLite a failed statement leaves the transaction as it was
         state = session.execute(_INDEX_STRUCTURE).scalar()
     except DBAPIError as exc:
         log.warning("cannot read the index's structure", extra={"error": str(exc)})
         state = None
-    session.info[_INDEX_STATE_KEY] = (transaction, state)
+    session.info[_INDEX_STATE_KEY] = (weakref.ref(transaction), state)  # as in `_view`
     return state
 
 
