@@ -69,8 +69,9 @@ def score(
             text=scored.text, title=body.title, published_at=body.published_at
         )
     # Rendered here, in the worker thread: returned as a model, FastAPI would validate it again
-    # in a second hop to the thread pool and then serialise it on the event loop.
-    return Response(response.model_dump_json(), media_type="application/json")
+    # in a second hop to the thread pool and then serialise it on the event loop. The route's
+    # `response_model` now only documents it: render as FastAPI would (by alias).
+    return Response(response.model_dump_json(by_alias=True), media_type="application/json")
 
 
 def to_response(scored: Scored) -> ScoreResponse:
