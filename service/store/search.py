@@ -11,7 +11,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -103,7 +103,8 @@ class _TermCounts:
         self._since = time.monotonic()
 
     def lookup(self, session: Session, words: list[str]) -> dict[str, int]:
-        database, file, scanned, reading = self._view(session)
+        file, scanned, reading = self._view(session)
+        database = file[0]  # its URL
         if time.monotonic() - self._since > self.ttl:
             self._common, self._rare, self._absent = {}, {}, {}
             self._since = time.monotonic()
@@ -132,21 +133,18 @@ class _TermCounts:
             for w, key in keys.items()
         }
 
-    def _view(self, session: Session) -> tuple[str, tuple[str, Any], frozenset[str], bool]:
+    def _view(self, session: Session) -> tuple[tuple[str, Any], frozenset[str], bool]:
         """What every look-up of a transaction starts from, read at its first: the database
-        by URL and by file, the common terms scanned in it, and whether the transaction only
-        reads. A request looks up terms a dozen times, and finding the database file of its
-        connection cost as much as a count."""
-        connection = session.connection()
-        transaction = session.get_transaction()
-        view = session.info.get(_TERM_VIEW_KEY)
-        if view is not None and view[0]() is transaction:
-            return view[1]
-        file = _database_file(connection)
-        read = (str(connection.engine.url), file, _COMMON_TERMS.of(file), not writes(connection))
-        # The transaction by weak reference: it refers to the session, whose info this is.
-        session.info[_TERM_VIEW_KEY] = (weakref.ref(transaction), read)
-        return read
+        file (by URL and path), the common terms scanned in it, and whether the transaction
+        only reads. A request looks up terms a dozen times, and finding the database file of
+        its connection cost as much as a count."""
+
+        def read() -> tuple[tuple[str, Any], frozenset[str], bool]:
+            connection = session.connection()
+            file = _database_file(connection)
+            return file, _COMMON_TERMS.of(file), not writes(connection)
+
+        return _once_a_transaction(session, _TERM_VIEW_KEY, read)
 
     def _known_absent(self, session: Session, file: tuple[str, Any]) -> set[str]:
         """The terms counted in no article of the index as this reading transaction sees it,
@@ -283,18 +281,33 @@ def _index_state(session: Session) -> bytes | None:
     """The index's structure record: the same bytes as long as nothing was written to it. Read
     once a transaction (a request asks several times, and a reading transaction sees one state
     of the database throughout)."""
-    session.connection()  # begins the transaction, so that the one read belongs to it
+
+    def read() -> bytes | None:
+        try:  # on SQLite a failed statement leaves the transaction as it was
+            return session.execute(_INDEX_STRUCTURE).scalar()
+        except DBAPIError as exc:
+            log.warning("cannot read the index's structure", extra={"error": str(exc)})
+            return None
+
+    return _once_a_transaction(session, _INDEX_STATE_KEY, read)
+
+
+Read = TypeVar("Read")
+
+
+def _once_a_transaction(session: Session, key: str, read: Callable[[], Read]) -> Read:
+    """What `read` gives in the session's transaction (begun here, so that the one read belongs
+    to it), read at its first call and kept under `key` in the session's info for the rest of
+    that transaction. The transaction is held by weak reference: it refers to the session, whose
+    info this is."""
+    session.connection()
     transaction = session.get_transaction()
-    read = session.info.get(_INDEX_STATE_KEY)
-    if read is not None and read[0]() is transaction:
-        return read[1]
-    try:  # on SQLite a failed statement leaves the transaction as it was
-        state = session.execute(_INDEX_STRUCTURE).scalar()
-    except DBAPIError as exc:
-        log.warning("cannot read the index's structure", extra={"error": str(exc)})
-        state = None
-    session.info[_INDEX_STATE_KEY] = (weakref.ref(transaction), state)  # as in `_view`
-    return state
+    kept = session.info.get(key)
+    if kept is not None and kept[0]() is transaction:
+        return kept[1]
+    value = read()
+    session.info[key] = (weakref.ref(transaction), value)
+    return value
 
 
 _INDEX_STATE_KEY = "crosscheck.search.index_state"
