@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def render(scored: Scored) -> bytes:
     """The response's JSON, as the route renders it."""
-    return to_response(scored).model_dump_json().encode()
+    return to_response(scored).model_dump_json(by_alias=True).encode()
 
 
 @dataclass
