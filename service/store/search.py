@@ -284,7 +284,7 @@ def _index_state(session: Session) -> bytes | None:
 
     def read() -> bytes | None:
         try:  # on SQLite a failed statement leaves the transaction as it was
-            return session.execute(_INDEX_STRUCTURE).scalar()
+            return session.connection().execute(_INDEX_STRUCTURE).scalar()
         except DBAPIError as exc:
             log.warning("cannot read the index's structure", extra={"error": str(exc)})
             return None
@@ -427,9 +427,13 @@ def search_articles(
     sizes = {"limit": limit, "wide": limit * _WIDEN}
     if sqlite:
         query = " OR ".join(_phrase(word) for word in chosen)
-        return [row[0] for row in session.execute(_SQLITE_QUERY, {"query": query, **sizes})]
-    query = " | ".join(chosen)
-    return [row[0] for row in session.execute(_PG_QUERY, {"query": query, **sizes})]
+        statement = _SQLITE_QUERY
+    else:
+        query = " | ".join(chosen)
+        statement = _PG_QUERY
+    # On the session's connection: the ORM's execution only costs for plain rows.
+    rows = session.connection().execute(statement, {"query": query, **sizes})
+    return [row[0] for row in rows]
 
 
 def _words(terms: Sequence[str]) -> list[str]:
