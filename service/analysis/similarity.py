@@ -4,7 +4,7 @@
 Each side is first turned into `ClaimSets`, flat arrays of each claim's stem, name and number
 ids. A stored peer's are derived once (`statements`); a request then only looks up the
 statements' ids among its own claims' and compares two small sparse matrices (the stems'
-cosine by scikit-learn).
+cosine, a sparse product of rows normalised as they are built).
 """
 
 import hashlib
@@ -15,8 +15,7 @@ from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn import config_context
-from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.utils.extmath import safe_sparse_dot
 
 from service.analysis.records import Claim
 
@@ -115,43 +114,49 @@ def _id(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "little") >> 1
 
 
-def _on_claims_ids(left: Sets, right: Sets) -> tuple[csr_matrix, csr_matrix]:
-    """Both lists as 0/1 matrices whose columns are the ids of `left` only, so that they stay
-    as small as the claims; the last column counts, for `right`, what the others leave out: the
-    square root of how many of a row's ids no claim has, so that its norm stays whole."""
+def _on_claims_ids(
+    left: Sets, right: Sets, *, normalised: bool = False
+) -> tuple[csr_matrix, csr_matrix]:
+    """Both lists as sparse matrices whose columns are the ids of `left` only, so that they
+    stay as small as the claims. A row holds 1 for each of its ids, or with `normalised`
+    1/sqrt(how many ids it has, columns or not), so that the product of two rows is the
+    cosine of their sets."""
     vocabulary = np.unique(left.values)
-    width = len(vocabulary) + 1
-    claims = csr_matrix(
-        (np.ones(len(left.values)), (left.rows(), np.searchsorted(vocabulary, left.values))),
-        shape=(len(left), width),
-    )
     columns = np.searchsorted(vocabulary, right.values)
     found = columns < len(vocabulary)
     found[found] = vocabulary[columns[found]] == right.values[found]
-    rows = right.rows()
-    missing = right.sizes - np.bincount(rows[found], minlength=len(right))
-    others = np.flatnonzero(missing)
-    statements = csr_matrix(
-        (
-            np.concatenate([np.ones(int(found.sum())), np.sqrt(missing[others])]),
-            (
-                np.concatenate([rows[found], others]),
-                np.concatenate([columns[found], np.full(len(others), width - 1)]),
-            ),
+    rows = right.rows()[found]
+    return (
+        _by_rows(
+            left, np.searchsorted(vocabulary, left.values), left.rows(), vocabulary, normalised
         ),
-        shape=(len(right), width),
+        _by_rows(right, columns[found], rows, vocabulary, normalised),
     )
-    return claims, statements
+
+
+def _by_rows(
+    sets: Sets, columns: np.ndarray, rows: np.ndarray, vocabulary: np.ndarray, normalised: bool
+) -> csr_matrix:
+    """The cells (`rows`, `columns`) of a row of `sets` each, in order of rows."""
+    if normalised:
+        with np.errstate(divide="ignore"):  # an empty row has no cells
+            values = (1 / np.sqrt(sets.sizes.astype(np.float64)))[rows]
+    else:
+        values = np.ones(len(rows))
+    pointers = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(sets)), out=pointers[1:])
+    return csr_matrix((values, columns, pointers), shape=(len(sets), len(vocabulary)))
 
 
 def _overlap(left: Sets, right: Sets, kind: str) -> np.ndarray:
     """Pairwise overlap of the sets of two lists: cosine, Dice or overlap coefficient."""
     if kind == "cosine":
-        # The matrices are built here, finite and well-formed: sklearn's checks would only cost.
-        with config_context(skip_parameter_validation=True, assume_finite=True):
-            cosine = cosine_similarity(*_on_claims_ids(left, right))
-        # Normalising before the product leaves float noise (0.49999999999999994 for two of
-        # four stems shared): rounded off, a threshold or a tie is decided by the sets.
+        # Normalised as they are built: sklearn's cosine_similarity checked and normalised
+        # both matrices again on every call, 0.65 of its 1.1 ms a request.
+        claims, statements = _on_claims_ids(left, right, normalised=True)
+        cosine = safe_sparse_dot(claims, statements.T, dense_output=True)
+        # Float noise (0.49999999999999994 for two of four stems shared) is rounded off, so
+        # that a threshold or a tie is decided by the sets.
         return np.round(cosine, 12, out=cosine)
     shared = _shared(left, right)
     a = left.sizes.astype(np.float64).reshape(-1, 1)
@@ -173,7 +178,7 @@ def _shared(left: Sets, right: Sets) -> np.ndarray:
     holders = np.searchsorted(ids, right.values, side="right") - first  # rows of `left` per id
     pairs = int(holders.sum())
     if pairs > len(left) * len(right):
-        claims, statements = _on_claims_ids(left, right)  # the last column is 0 for claims
+        claims, statements = _on_claims_ids(left, right)
         return (claims @ statements.T).toarray()
     # Each id of `right` meets every row of `left` that holds it.
     held = np.repeat(first - np.cumsum(holders) + holders, holders) + np.arange(pairs)
