@@ -118,17 +118,17 @@ def female_form(first: str, second: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Spelling:
-    """A spelling with its comparison forms, computed once."""
+    """A spelling with the comparison forms every spelling is compared by, computed once. (Its
+    sound, `cologne_phonetic`, is only asked of the few pairs close in letters.)"""
 
     surface: str
     folded: str
     key: str
-    code: str
 
     @staticmethod
     @lru_cache(maxsize=1 << 14)  # pure, and names recur across peers and requests
     def of(surface: str) -> "Spelling":
-        return Spelling(surface, fold(surface), name_key(surface), cologne_phonetic(surface))
+        return Spelling(surface, fold(surface), name_key(surface))
 
 
 @lru_cache(maxsize=1 << 15)  # pairs of spellings recur while a story is in the news
@@ -146,15 +146,19 @@ def alike(first: Spelling, second: Spelling) -> bool:
         return False
     letters = fuzz.ratio(a, b, processor=None)
     keys = fuzz.ratio(first.key, second.key, processor=None)
-    sound = len(first.code) >= 2 and first.code == second.code
     if not (
         keys >= KEY_SIMILARITY
         or letters >= SPELLING_SIMILARITY
-        or (sound and letters >= SOUND_LETTERS)
+        or (letters >= SOUND_LETTERS and _sound_alike(first.surface, second.surface))
     ):
         return False
     names = (first.surface, second.surface)
     return not (is_inflection(*names) or accepted_alike(*names) or female_form(*names))
+
+
+def _sound_alike(first: str, second: str) -> bool:
+    code = cologne_phonetic(first)
+    return len(code) >= 2 and code == cologne_phonetic(second)
 
 
 class _PeerSpellings:
