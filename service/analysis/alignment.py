@@ -56,11 +56,13 @@ class _Context:
 @dataclass(slots=True)
 class _Spoken:
     """What one voice says: its peers' claims as one list of statements, with the names
-    around each, and its figures and full dates indexed by statement."""
+    around each, and its figures and full dates indexed by statement. A statement is read
+    from its peer's claims when judging needs it (`statement`): a stored peer decodes a claim
+    the first time it is read."""
 
     columns: list[int] = field(default_factory=list)  # in the similarity matrix
     peers: list[Peer] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # among its peer's claims
     anchors: list[tuple[str, ...]] = field(default_factory=list)
     names: list[frozenset[str]] = field(default_factory=list)
     cumulative: list[bool] = field(default_factory=list)
@@ -69,18 +71,21 @@ class _Spoken:
 
     def add(self, peer: Peer, column: int) -> None:
         """Add the peer's claims, the first of them at `column` of the similarity matrix."""
-        statements, count = peer.statements, len(peer.claims)
+        statements, count, first = peer.statements, len(peer.claims), len(self.positions)
         self.columns.extend(range(column, column + count))
-        for claim in peer.claims:
-            j = len(self.claims)
+        for position in peer.figured:
+            claim, j = peer.claims[position], first + position
             for quantity in claim.quantities:
                 self.figures.setdefault(quantity.unit, []).append((j, quantity))
             self.dates.extend((j, date) for date in claim.dates if date.day and date.month)
-            self.claims.append(claim)
+        self.positions.extend(range(count))
         self.peers.extend([peer] * count)
         self.names.extend([statements.names] * count)
         self.anchors.extend(statements.anchors)
         self.cumulative.extend(statements.cumulative)
+
+    def statement(self, j: int) -> Claim:
+        return self.peers[j].claims[self.positions[j]]
 
 
 def align(
@@ -147,7 +152,7 @@ def _judge(
     claim = context.claim
     slots = [_compare_quantity(context, q, spoken, sims, thresholds) for q in claim.quantities]
     slots.append(_compare_dates(context, spoken, sims, thresholds))
-    slots.append(_compare_negation(claim, best, spoken.claims[best], sims[best], thresholds))
+    slots.append(_compare_negation(claim, best, spoken.statement(best), sims[best], thresholds))
     compared = [slot for slot in slots if slot is not None]
     conflicting = [slot for slot in compared if slot.conflict is not None]
 
@@ -159,7 +164,7 @@ def _judge(
     elif (
         sims[best] >= thresholds.support_similarity
         and _about_the_same(context, spoken, best, sims[best], thresholds)
-        and not _other_figures(claim, spoken.claims[best], thresholds)
+        and not _other_figures(claim, spoken.statement(best), thresholds)
     ):
         stance, anchor = "supports", best
     elif sims[best] >= thresholds.related_similarity:
@@ -172,7 +177,8 @@ def _judge(
         for s in conflicting
         if s.conflict is not None
     )
-    return Judgement(voice, stance, peer, spoken.claims[anchor], round(sims[anchor], 4), conflicts)
+    similarity = round(sims[anchor], 4)
+    return Judgement(voice, stance, peer, spoken.statement(anchor), similarity, conflicts)
 
 
 def _about_the_same(
@@ -218,7 +224,7 @@ def _compare_quantity(
         if _same_value(quantity, other, thresholds):
             return _Slot(j)
     _, j, _ = matches[0]
-    expected = _counterpart(quantity, context.claim, spoken.claims[j])
+    expected = _counterpart(quantity, context.claim, spoken.statement(j))
     if expected is None:
         return None
     return _Slot(j, Conflict("number", _format(quantity.value), _format(expected.value), ()))

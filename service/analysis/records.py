@@ -1,5 +1,6 @@
 """Every type that flows between pipeline stages. Frozen and slotted: stages never mutate input."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -125,8 +126,9 @@ class Peer:
     similarity: float
     voice: int
     language: str | None
-    claims: tuple[Claim, ...] = field(repr=False)
+    claims: Sequence[Claim] = field(repr=False)  # as its analysis gives them (`PeerAnalysis`)
     statements: "Statements" = field(repr=False)
+    figured: tuple[int, ...] = field(repr=False)  # positions of the claims with figures or dates
     features: StoryFeatures = field(default_factory=StoryFeatures, repr=False)
 
 

@@ -11,6 +11,7 @@ folding it uses, needs ANALYSIS_VERSION raised (tests/store/test_codec.py fails 
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -62,18 +63,21 @@ class PeerAnalysis:
     story features (for copy detection). What judging needs of its sentences and mentions, and
     of its claims' mentions and stems, is in the statements: the claims come without those
     (`as_statement`), which a peer read from the store need not decode. Built from an analysis
-    (`of`) or read from the store (`codec.load_peer`)."""
+    (`of`) or read from the store (`codec.load_peer`, whose claims are each decoded when first
+    read: judging reads those with figures or dates, `figured`, and those close to a claim of
+    the article, about a fifth of them)."""
 
     language: str | None
-    claims: tuple[Claim, ...]
+    claims: Sequence[Claim]
     statements: Statements
     features: StoryFeatures
+    figured: tuple[int, ...]  # positions of the claims that give figures or dates
 
     @classmethod
     def of(cls, analysis: Analysis) -> "PeerAnalysis":
         statements = statements_of(analysis)
         claims = tuple(as_statement(claim) for claim in analysis.claims)
-        return cls(analysis.language, claims, statements, analysis.features)
+        return cls(analysis.language, claims, statements, analysis.features, figured(claims))
 
     def peer(
         self,
@@ -91,8 +95,14 @@ class PeerAnalysis:
             self.language,
             self.claims,
             self.statements,
+            self.figured,
             features or self.features,
         )
+
+
+def figured(claims: Sequence[Claim]) -> tuple[int, ...]:
+    """The positions of the claims that give figures or dates."""
+    return tuple(i for i, claim in enumerate(claims) if claim.quantities or claim.dates)
 
 
 def as_statement(claim: Claim) -> Claim:

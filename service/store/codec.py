@@ -5,8 +5,9 @@ itself (claims, mentions, and the statements a peer is judged by; read only for 
 chosen)."""
 
 from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
-from typing import Any
+from typing import Any, overload
 
 from service.analysis.records import (
     Analysis,
@@ -98,15 +99,60 @@ def load_peer(
     stored = data.get("statements")
     if stored is None or "sets" not in stored:
         return PeerAnalysis.of(load_analysis(data, text, features))
-    # A claim's index is its position: analyze() numbers them so.
-    claims = tuple(_load_claim(index, raw, text) for index, raw in enumerate(data["claims"]))
+    raw = data["claims"]
     written = {text[s:e] for s, e, _ in data["mentions"]}
     return PeerAnalysis(
         data["language"],
-        claims,
-        _load_statements(stored, len(claims), written),
+        StoredClaims(raw, text),
+        _load_statements(stored, len(raw), written),
         features or StoryFeatures(),
+        tuple(i for i, (*_, quantities, dates) in enumerate(raw) if quantities or dates),
     )
+
+
+class StoredClaims(Sequence[Claim]):
+    """A stored peer's claims, each decoded the first time it is read. Judging reads a fifth of
+    a peer's claims (those with figures or dates, and those close to a claim of the article),
+    and decoding them all took half of decoding a peer."""
+
+    __slots__ = ("_decoded", "_raw", "_text")
+
+    def __init__(self, raw: list[list[Any]], text: str) -> None:
+        self._raw, self._text = raw, text
+        self._decoded: list[Claim | None] = [None] * len(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Claim, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Claim | tuple[Claim, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self.__getitem__, range(len(self._raw))[index]))
+        claim = self._decoded[index]
+        if claim is None:
+            # A claim's index is its position: analyze() numbers them so. (Two threads may
+            # decode one claim at once: the claims are equal, and either is kept.)
+            position = index if index >= 0 else index + len(self._raw)
+            claim = self._decoded[index] = _load_claim(position, self._raw[index], self._text)
+        return claim
+
+    def __iter__(self) -> Iterator[Claim]:
+        return map(self.__getitem__, range(len(self._raw)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoredClaims({len(self._raw)} claims)"
 
 
 def _dump_statements(analysis: Analysis) -> dict[str, Any]:
