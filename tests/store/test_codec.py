@@ -153,6 +153,31 @@ def test_a_peer_is_read_as_its_statements_and_what_is_stored_with_them(
     assert _same_statements(peer.statements, derived.statements)
 
 
+def test_a_stored_peer_decodes_each_claim_once_and_reads_as_its_claims() -> None:
+    analysis = analyze(TEXT, "de")
+    derived = PeerAnalysis.of(analysis)
+
+    peer = load_peer(dump_analysis(analysis), TEXT)
+
+    count = len(derived.claims)
+    assert len(peer.claims) == count >= 3
+    assert peer.claims[-1] == derived.claims[-1]
+    assert peer.claims[-1].index == count - 1
+    assert peer.claims[1:] == derived.claims[1:]
+    assert peer.claims[::-1] == derived.claims[::-1]
+    assert list(peer.claims) == list(derived.claims)
+    assert peer.claims == derived.claims
+    assert peer.claims[0] is peer.claims[0]
+    with pytest.raises(IndexError):
+        peer.claims[count]
+    # Alignment reads the claims with figures or dates up front, the rest as it needs them.
+    assert peer.figured == derived.figured
+    assert derived.figured == tuple(
+        i for i, claim in enumerate(derived.claims) if claim.quantities or claim.dates
+    )
+    assert 0 < len(derived.figured) < count
+
+
 def test_a_peer_stored_without_statements_derives_them() -> None:
     analysis = analyze(TEXT, "de")
     older = {key: value for key, value in _as_version_4(analysis).items() if key != "statements"}
