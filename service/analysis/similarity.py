@@ -137,7 +137,9 @@ def _on_claims_ids(
 def _by_rows(
     sets: Sets, columns: np.ndarray, rows: np.ndarray, vocabulary: np.ndarray, normalised: bool
 ) -> csr_matrix:
-    """The cells (`rows`, `columns`) of a row of `sets` each, in order of rows."""
+    """A sparse matrix with a row for each set of `sets` and a column for each value of
+    `vocabulary`, filled at (`rows`, `columns`), sorted by row: 1, or where `normalised`
+    1/sqrt(the size of the row's set)."""
     if normalised:
         with np.errstate(divide="ignore"):  # an empty row has no cells
             values = (1 / np.sqrt(sets.sizes.astype(np.float64)))[rows]
@@ -151,8 +153,8 @@ def _by_rows(
 def _overlap(left: Sets, right: Sets, kind: str) -> np.ndarray:
     """Pairwise overlap of the sets of two lists: cosine, Dice or overlap coefficient."""
     if kind == "cosine":
-        # Normalised as they are built: sklearn's cosine_similarity checked and normalised
-        # both matrices again on every call, 0.65 of its 1.1 ms a request.
+        # Normalised as they are built: sklearn's cosine_similarity checked both matrices as
+        # pairwise arrays and normalised them again on every call, 0.65 of its 1.1 ms a request.
         claims, statements = _on_claims_ids(left, right, normalised=True)
         cosine = safe_sparse_dot(claims, statements.T, dense_output=True)
         # Float noise (0.49999999999999994 for two of four stems shared) is rounded off, so

@@ -77,7 +77,9 @@ class PeerAnalysis:
     def of(cls, analysis: Analysis) -> "PeerAnalysis":
         statements = statements_of(analysis)
         claims = tuple(as_statement(claim) for claim in analysis.claims)
-        return cls(analysis.language, claims, statements, analysis.features, figured(claims))
+        return cls(
+            analysis.language, claims, statements, analysis.features, positions_with_figures(claims)
+        )
 
     def peer(
         self,
@@ -100,8 +102,9 @@ class PeerAnalysis:
         )
 
 
-def figured(claims: Sequence[Claim]) -> tuple[int, ...]:
-    """The positions of the claims that give figures or dates."""
+def positions_with_figures(claims: Sequence[Claim]) -> tuple[int, ...]:
+    """The positions of the claims that give figures or dates (`codec.load_peer` reads them
+    off the stored claims)."""
     return tuple(i for i, claim in enumerate(claims) if claim.quantities or claim.dates)
 
 

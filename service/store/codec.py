@@ -1,4 +1,5 @@
-"""Stored analyses: compact JSON without the texts, which are sliced from the article on load.
+"""Stored analyses: compact JSON without the texts, which are sliced from the article on load
+(a peer's claims when they are first read: `StoredClaims`).
 
 Two documents per article: `features` (small; read for every candidate) and the analysis
 itself (claims, mentions, and the statements a peer is judged by; read only for the few peers
@@ -7,7 +8,7 @@ chosen)."""
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from service.analysis.records import (
     Analysis,
@@ -106,23 +107,25 @@ def load_peer(
         StoredClaims(raw, text),
         _load_statements(stored, len(raw), written),
         features or StoryFeatures(),
+        # What `statements.positions_with_figures` gives of the decoded claims.
         tuple(i for i, (*_, quantities, dates) in enumerate(raw) if quantities or dates),
     )
 
 
 class StoredClaims(Sequence[Claim]):
-    """A stored peer's claims, each decoded the first time it is read. Judging reads a fifth of
-    a peer's claims (those with figures or dates, and those close to a claim of the article),
-    and decoding them all took half of decoding a peer."""
+    """A stored peer's claims, each decoded the first time it is read (and its stored form then
+    let go). Judging reads a fifth of a peer's claims (those with figures or dates, and those
+    close to a claim of the article), and decoding them all took half of decoding a peer."""
 
     __slots__ = ("_decoded", "_raw", "_text")
 
     def __init__(self, raw: list[list[Any]], text: str) -> None:
-        self._raw, self._text = raw, text
+        self._raw: list[list[Any] | None] = list(raw)
+        self._text = text
         self._decoded: list[Claim | None] = [None] * len(raw)
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._decoded)
 
     @overload
     def __getitem__(self, index: int) -> Claim: ...
@@ -132,27 +135,33 @@ class StoredClaims(Sequence[Claim]):
 
     def __getitem__(self, index: int | slice) -> Claim | tuple[Claim, ...]:
         if isinstance(index, slice):
-            return tuple(map(self.__getitem__, range(len(self._raw))[index]))
+            return tuple(map(self.__getitem__, range(len(self))[index]))
         claim = self._decoded[index]
-        if claim is None:
-            # A claim's index is its position: analyze() numbers them so. (Two threads may
-            # decode one claim at once: the claims are equal, and either is kept.)
-            position = index if index >= 0 else index + len(self._raw)
-            claim = self._decoded[index] = _load_claim(position, self._raw[index], self._text)
+        if claim is not None:
+            return claim
+        position = range(len(self))[index]  # a claim's index is its position (analyze())
+        raw = self._raw[position]
+        if raw is None:  # another thread decoded it since: it set the claim first
+            return cast(Claim, self._decoded[position])
+        claim = _load_claim(position, raw, self._text)
+        self._decoded[position] = claim
+        self._raw[position] = None
         return claim
 
     def __iter__(self) -> Iterator[Claim]:
-        return map(self.__getitem__, range(len(self._raw)))
+        return map(self.__getitem__, range(len(self)))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
+        if self is other:
+            return True
+        if isinstance(other, StoredClaims | tuple):
             return tuple(self) == tuple(other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"StoredClaims({len(self._raw)} claims)"
+        return f"StoredClaims({len(self)} claims)"
 
 
 def _dump_statements(analysis: Analysis) -> dict[str, Any]:

@@ -431,7 +431,8 @@ def search_articles(
     else:
         query = " | ".join(chosen)
         statement = _PG_QUERY
-    # On the session's connection: the ORM's execution only costs for plain rows.
+    # On the session's connection: the ORM's execution only costs for plain rows (and its
+    # autoflush has nothing to flush: a search reads).
     rows = session.connection().execute(statement, {"query": query, **sizes})
     return [row[0] for row in rows]
 

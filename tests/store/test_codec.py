@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import pickle
 import subprocess
 import sys
 from dataclasses import replace
@@ -15,6 +16,7 @@ from service.analysis.pipeline import ANALYSIS_VERSION, analyze
 from service.analysis.records import Analysis, StoryFeatures
 from service.analysis.similarity import Sets
 from service.analysis.statements import PeerAnalysis, Statements, as_statement
+from service.store import codec
 from service.store.codec import (
     dump_analysis,
     dump_features,
@@ -153,21 +155,32 @@ def test_a_peer_is_read_as_its_statements_and_what_is_stored_with_them(
     assert _same_statements(peer.statements, derived.statements)
 
 
-def test_a_stored_peer_decodes_each_claim_once_and_reads_as_its_claims() -> None:
+def test_a_stored_peer_decodes_each_claim_once_and_reads_as_its_claims(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     analysis = analyze(TEXT, "de")
     derived = PeerAnalysis.of(analysis)
+    decoded: list[int] = []
+    load_claim = codec._load_claim
+    monkeypatch.setattr(
+        codec, "_load_claim", lambda index, *rest: decoded.append(index) or load_claim(index, *rest)
+    )
 
     peer = load_peer(dump_analysis(analysis), TEXT)
 
     count = len(derived.claims)
     assert len(peer.claims) == count >= 3
+    assert not decoded
     assert peer.claims[-1] == derived.claims[-1]
-    assert peer.claims[-1].index == count - 1
+    assert peer.claims[-1] is peer.claims[count - 1]
+    assert decoded == [count - 1]
     assert peer.claims[1:] == derived.claims[1:]
     assert peer.claims[::-1] == derived.claims[::-1]
     assert list(peer.claims) == list(derived.claims)
     assert peer.claims == derived.claims
-    assert peer.claims[0] is peer.claims[0]
+    assert sorted(decoded) == list(range(count))
+    assert peer.claims != list(derived.claims)  # a sequence of claims, compared as a tuple is
+    assert pickle.loads(pickle.dumps(peer.claims)) == derived.claims
     with pytest.raises(IndexError):
         peer.claims[count]
     # Alignment reads the claims with figures or dates up front, the rest as it needs them.
@@ -176,6 +189,15 @@ def test_a_stored_peer_decodes_each_claim_once_and_reads_as_its_claims() -> None
         i for i, claim in enumerate(derived.claims) if claim.quantities or claim.dates
     )
     assert 0 < len(derived.figured) < count
+
+
+def test_a_stored_peer_without_claims_has_none() -> None:
+    peer = load_peer(dump_analysis(analyze("", None)), "")
+
+    assert len(peer.claims) == 0
+    assert peer.claims == ()
+    assert list(peer.claims) == []
+    assert peer.figured == ()
 
 
 def test_a_peer_stored_without_statements_derives_them() -> None:
