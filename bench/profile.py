@@ -12,6 +12,7 @@ import cProfile
 import pstats
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bench import corpus
 from bench.run import _queries, parser_on_results, results_database
@@ -62,12 +63,16 @@ class Scorer:
 
     @classmethod
     def on(cls, database: object, size: int, queries: int) -> "Scorer":
+        """The first `queries` of the benchmark's queries at `size` articles."""
+        return cls.of(database, _queries(list(corpus.generate(size)), 60)[:queries])
+
+    @classmethod
+    def of(cls, database: object, queries: list[dict[str, Any]]) -> "Scorer":
         settings = Settings(database_url=f"sqlite:///{database}")
         engine = create_db_engine(settings)
         search.scan_common_terms(engine)  # as each worker of `crosscheck serve` does at start
         cache = PeerCache.of_size(settings.analysis_cache_size)
-        asked = _queries(list(corpus.generate(size)), 60)[:queries]
-        requests = [ScoreRequest.model_validate(query) for query in asked]
+        requests = [ScoreRequest.model_validate(query) for query in queries]
         tune_garbage_collector()
 
         def score(request: ScoreRequest) -> None:

@@ -1,16 +1,29 @@
 """The benchmark's quick mode runs end to end (it asserts nothing about speed), and the profile,
-stage-timer and peer-quality commands run on the database it leaves."""
+stage-timer, peer-quality and instruction-count commands run on the database it leaves."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
-    result = _module("bench.run", "--quick", "--work", str(tmp_path), timeout=300)
+@pytest.fixture(scope="module")
+def quick_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    work = tmp_path_factory.mktemp("bench")
+    return _module("bench.run", "--quick", "--work", str(work), timeout=300), work
+
+
+def test_quick_benchmark_writes_its_results(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, _ = quick_run
 
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((ROOT / "bench" / "results" / "quick.json").read_text())
@@ -25,7 +38,13 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert "| 1,000 |" in result.stdout
     assert size["machine_speed_ms"] > 0
 
-    profile = ["--size", "1000", "--queries", "3", "--work", str(tmp_path)]
+
+def test_the_profiling_commands_read_the_database_it_leaves(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, work = quick_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    profile = ["--size", "1000", "--queries", "3", "--work", str(work)]
     profiled = _module("bench.profile", *profile, timeout=120)
     assert profiled.returncode == 0, profiled.stderr[-3000:]
     assert "3 requests" in profiled.stdout
@@ -40,6 +59,23 @@ def test_quick_benchmark_writes_its_results(tmp_path: Path) -> None:
     assert peers.returncode == 0, peers.stderr[-3000:]
     assert "3 queries:" in peers.stdout
     assert "precision" in peers.stdout
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind not installed (Debian)")
+def test_instructions_are_counted_under_valgrind(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, work = quick_run
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    counted = _module(
+        "bench.instructions", "--size", "1000", "--queries", "2", "--work", str(work), timeout=180
+    )
+
+    assert counted.returncode == 0, counted.stderr[-3000:]
+    assert "2 first requests" in counted.stdout
+    millions = float(counted.stdout.split(", ")[1].split(" M ")[0])
+    assert 10 < millions < 1_000  # counted while the requests ran (about 140), not start-up
 
 
 def _module(name: str, *arguments: str, timeout: int) -> subprocess.CompletedProcess[str]:
