@@ -67,7 +67,8 @@ class _Story:
 
     def similarity(self, other: StoryFeatures) -> float:
         ours = self.words  # a look-up built once; the other's words are only walked
-        words = sum(weight * ours.get(term, 0.0) for term, weight in other.words)
+        # A list, not a generator: forty candidates of eighty words each a request.
+        words = sum([weight * ours[term] for term, weight in other.words if term in ours], 0.0)
         theirs_names = set(other.names) - self.topic_names
         names = _dice(self.names, theirs_names, others=self.telling_share)
         numbers = set(other.numbers)
