@@ -23,7 +23,6 @@ from pathlib import Path
 from bench import corpus
 from bench.profile import Scorer
 from bench.run import _queries, parser_on_results, results_database
-from service.store import search
 
 # Set in the process valgrind runs: it scores the queries written to this file.
 _QUERIES_FILE = "CROSSCHECK_BENCH_QUERIES_FILE"
@@ -73,7 +72,7 @@ def _count(argv: list[str], queries: list[dict[str, object]]) -> int:
 def _score_counted(database: Path, queries: list[dict[str, object]]) -> None:
     """Score the queries as their stories' first requests, counting only them."""
     scorer = Scorer.of(database, queries)
-    search._TERM_COUNTS = search._TermCounts()  # a worker meeting these stories for the first time
+    scorer.forget_term_counts()
     _instrument("on")
     for request in scorer.requests:
         scorer.forget_peers()

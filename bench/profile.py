@@ -89,6 +89,12 @@ class Scorer:
         self.cache.analyses.clear()
         self.cache.features.clear()
 
+    @staticmethod
+    def forget_term_counts() -> None:
+        """Forget the index-term counts read so far, as a worker meeting these stories for the
+        first time knows none."""
+        search._TERM_COUNTS = search._TermCounts()
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

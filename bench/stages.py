@@ -54,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     total = 0.0
     try:
         for _ in range(args.rounds):
-            # Each round a worker meeting these stories for the first time: no term counted.
-            search._TERM_COUNTS = search._TermCounts()
+            scorer.forget_term_counts()  # each round a worker meeting these stories anew
             for request in scorer.requests:
                 scorer.forget_peers()
                 started = time.perf_counter()
