@@ -37,6 +37,8 @@ def test_quick_benchmark_writes_its_results(
     )
     assert "| 1,000 |" in result.stdout
     assert size["machine_speed_ms"] > 0
+    assert Path(sys.executable).resolve().as_posix() in report["machine"]["interpreter"]
+    assert f"interpreter {report['machine']['interpreter']}" in result.stdout
 
 
 def test_the_profiling_commands_read_the_database_it_leaves(
