@@ -26,7 +26,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## The benchmark at 1k, 10k and 100k articles (15-30 minutes on 2 cores); writes bench/results/.
+## The benchmark at 1k, 10k and 100k articles (12-30 minutes on 2 cores); writes bench/results/.
 ## On another Python build (it matters, see the README): make bench PYTHON=/usr/bin/python3.11 VENV=.venv-system
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

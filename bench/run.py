@@ -15,6 +15,7 @@ import platform
 import shutil
 import statistics
 import sys
+import sysconfig
 import time
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -239,7 +240,7 @@ def results_database(parser: argparse.ArgumentParser, args: argparse.Namespace) 
 def markdown(report: dict[str, Any]) -> str:
     machine = report["machine"]
     lines = [
-        f"Machine: {machine['cpus']} cores, {machine['python']}, {_interpreter(machine)}, "
+        f"Machine: {machine['cpus']} cores, {machine['python']}, {_interpreter_label(machine)}, "
         f"{machine['system']}; "
         f"SQLite {machine['sqlite']}. Medians unless marked; ratios against the brute-force "
         "baseline measured in the same run. Machine speed: the analysis of one fixed article "
@@ -281,7 +282,7 @@ def _speed(size: dict[str, Any]) -> str:
     return f"{speed:.2f}" if speed else "n/a"
 
 
-def _interpreter(machine: dict[str, Any]) -> str:
+def _interpreter_label(machine: dict[str, Any]) -> str:
     interpreter = machine.get("interpreter")  # reports before this field have none
     return f"interpreter {interpreter}" if interpreter else "interpreter not recorded"
 
@@ -304,17 +305,23 @@ def _machine() -> dict[str, Any]:
 
 
 def interpreter() -> str:
-    """Which build of Python runs the benchmark: the same code ran 9-14% faster here on
-    Debian's own CPython (built with profile-guided optimisation, libpython linked into the
-    executable) than on pyenv's (no PGO, libpython a shared library), more than most changes
-    to the code save."""
-    executable = os.path.realpath(sys.executable)
+    """The Python that ran the benchmark: its executable (through the venv's links), with the
+    build options its configuration records ("--enable-optimizations", "--with-lto") and how
+    libpython is linked. The build matters as much as many changes to the code (the README):
+    the same code ran about a tenth slower on pyenv's build here than on Debian's. Debian's
+    configuration records neither option though its build uses both, so an option missing
+    here proves nothing."""
+    executable = os.path.realpath(sys.executable) if sys.executable else "unknown"
+    configured = str(sysconfig.get_config_var("CONFIG_ARGS") or "")
+    details = [flag for flag in ("--enable-optimizations", "--with-lto") if flag in configured]
     try:
-        maps = Path("/proc/self/maps").read_text()
+        maps = Path("/proc/self/maps").read_bytes().splitlines()
     except OSError:
-        return executable
-    linked = "shared libpython" if "libpython" in maps else "libpython linked in"
-    return f"{executable} ({linked})"
+        maps = None
+    if maps is not None:
+        shared = any(line.rsplit(b"/", 1)[-1].startswith(b"libpython") for line in maps)
+        details.append("shared libpython" if shared else "libpython linked in")
+    return f"{executable} ({', '.join(details)})" if details else executable
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
