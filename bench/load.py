@@ -26,11 +26,8 @@ from service.store.db import create_db_engine, session_scope
 WARM_UP = 3
 
 
-Percentiles = dict[str, float]
-
-
-def in_process(url: str, queries: list[dict[str, Any]]) -> tuple[Percentiles, Percentiles]:
-    """Latency of POST /score through the real ASGI app, one request at a time: each query as
+def in_process(url: str, queries: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
+    """Latencies (ms) of POST /score through the real ASGI app, one request at a time: each query as
     its story's first request (its peers read from the store), and right after that again (their
     analyses in the worker's cache, as while a story is in the news). The memoised work on
     single names and sentences stays warm from the warm-up, as in a worker that has run a
@@ -42,9 +39,7 @@ def in_process(url: str, queries: list[dict[str, Any]]) -> tuple[Percentiles, Pe
     return asyncio.run(_in_process(app, [json.dumps(query).encode() for query in queries]))
 
 
-async def _in_process(app: Any, bodies: list[bytes]) -> tuple[Percentiles, Percentiles]:
-    from bench.run import percentiles
-
+async def _in_process(app: Any, bodies: list[bytes]) -> tuple[list[float], list[float]]:
     async with app.router.lifespan_context(app):
         scanner = app.state.common_term_scanner
         if scanner is not None and not await asyncio.to_thread(scanner.scanned.wait, 120):
@@ -60,7 +55,7 @@ async def _in_process(app: Any, bodies: list[bytes]) -> tuple[Percentiles, Perce
                 status, content = await asgi_request(app, "POST", "/score", body)
                 samples.append((time.perf_counter() - started) * 1000)
                 assert status == 200, content[:2000]
-    return percentiles(first), percentiles(again)
+    return first, again
 
 
 async def asgi_request(app: Any, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:

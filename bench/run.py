@@ -2,9 +2,10 @@
 
 For each corpus size it generates story clusters (bench/corpus.py), ingests them through the
 code path of `POST /articles/batch`, then measures `POST /score`: in-process through the ASGI
-app, over real HTTP against `crosscheck serve` with 1 and 2 workers under a concurrent load,
-and against a brute-force baseline (every stored article re-read and re-analysed, no index,
-no stored analysis) in the same run. Writes bench/results/latest.json and latest.md.
+app (in several worker processes, one after another, their requests pooled), over real HTTP
+against `crosscheck serve` with 1 and 2 workers under a concurrent load, and against a
+brute-force baseline (every stored article re-read and re-analysed, no index, no stored
+analysis) in the same run. Writes bench/results/latest.json and latest.md.
 """
 
 import argparse
@@ -41,6 +42,7 @@ class SizeResult:
     inprocess_ms: dict[str, float] = field(default_factory=dict)  # each story's first request
     inprocess_again_ms: dict[str, float] = field(default_factory=dict)  # the same, peers cached
     inprocess_cold_ms: dict[str, float] = field(default_factory=dict)  # first, pages as ingest left
+    inprocess_medians_ms: list[float] = field(default_factory=list)  # first, each process's
     baseline_ms: dict[str, float] = field(default_factory=dict)
     http: dict[str, dict[str, Any]] = field(default_factory=dict)
     machine_speed_ms: float = 0.0  # `machine_speed` just before the in-process requests
@@ -56,7 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results = [_run_size(n, args, work) for n in sizes]
-    report = {"machine": _machine(), "quick": args.quick, "sizes": [_as_dict(r) for r in results]}
+    report = {
+        "machine": _machine(),
+        "quick": args.quick,
+        "inprocess_processes": args.processes,
+        "sizes": [_as_dict(r) for r in results],
+    }
     RESULTS.mkdir(exist_ok=True)
     name = "quick" if args.quick else "latest"
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -77,6 +84,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--queries", type=int, default=60, help="in-process /score requests per size"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="worker processes the in-process requests are pooled from, one after another "
+        "(default 3, 1 with --quick): one process's median moved by a quarter between "
+        "processes here, the code unchanged",
+    )
     parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP load run")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument(
@@ -87,6 +102,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.queries, args.http_requests, args.baseline_queries = 20, 80, 2
+    if args.processes is None:
+        args.processes = 1 if args.quick else 3
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
     return args
 
 
@@ -105,11 +124,16 @@ def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
     queries = _queries(articles, args.queries)
     result = SizeResult(n, round(generated, 1), round(rate, 1))
     result.machine_speed_ms = machine_speed(articles[0])
-    result.inprocess_cold_ms, _ = _in_process_alone(url, queries)
+    cold, _ = _in_process_alone(url, queries)
+    result.inprocess_cold_ms = percentiles(cold)
     read_through(database)
-    result.inprocess_ms, result.inprocess_again_ms = _in_process_alone(url, queries)
+    runs = [_in_process_alone(url, queries) for _ in range(args.processes)]
+    result.inprocess_ms = percentiles([ms for first, _ in runs for ms in first])
+    result.inprocess_again_ms = percentiles([ms for _, again in runs for ms in again])
+    result.inprocess_medians_ms = [round(statistics.median(first), 2) for first, _ in runs]
     print(
-        f"[{n}] in-process median {result.inprocess_ms['median']:.1f} ms, "
+        f"[{n}] in-process median {result.inprocess_ms['median']:.1f} ms "
+        f"(each process: {', '.join(f'{ms:.1f}' for ms in result.inprocess_medians_ms)}), "
         f"again {result.inprocess_again_ms['median']:.1f} ms, "
         f"before the database was read through {result.inprocess_cold_ms['median']:.1f} ms "
         f"(machine speed {result.machine_speed_ms:.2f} ms)",
@@ -130,9 +154,7 @@ def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
     return result
 
 
-def _in_process_alone(
-    url: str, queries: list[dict[str, Any]]
-) -> tuple[load.Percentiles, load.Percentiles]:
+def _in_process_alone(url: str, queries: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
     """`load.in_process` in a process of its own, as in a worker: only its own objects on the
     heap, and its memoised work on names and sentences not left over from another run."""
     with get_context("spawn").Pool(1) as pool:
@@ -246,9 +268,9 @@ def markdown(report: dict[str, Any]) -> str:
         "baseline measured in the same run. Machine speed: the analysis of one fixed article "
         "just before each size's in-process requests (the least of seven; readings vary by "
         "about a sixth), to tell a slower minute from a cost that grew. In-process requests "
-        "run after the database's files were read once into the OS page cache, as a server "
-        "that has run a while holds them; the column after them, before that, with the pages "
-        "as ingest left them.",
+        f"run in {_processes(report)}, after the database's files were read once into the OS "
+        "page cache, as a server that has run a while holds them; the column after them, "
+        "before that (one process), with the pages as ingest left them.",
         "",
         "| articles | ingest/s | score in-process median / p95 / p99 ms "
         "| before read-through: median / p99 ms | again, peers cached: median / p99 ms "
@@ -280,6 +302,11 @@ def _cold(size: dict[str, Any]) -> str:
 def _speed(size: dict[str, Any]) -> str:
     speed = size.get("machine_speed_ms")  # reports before 403aca3 have none
     return f"{speed:.2f}" if speed else "n/a"
+
+
+def _processes(report: dict[str, Any]) -> str:
+    processes = report.get("inprocess_processes", 1)  # reports before this field had one
+    return "one worker process" if processes == 1 else f"{processes} worker processes, pooled"
 
 
 def _interpreter_label(machine: dict[str, Any]) -> str:

@@ -17,7 +17,8 @@ def quick_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     work = tmp_path_factory.mktemp("bench")
-    return _module("bench.run", "--quick", "--work", str(work), timeout=300), work
+    run = _module("bench.run", "--quick", "--processes", "2", "--work", str(work), timeout=300)
+    return run, work
 
 
 def test_quick_benchmark_writes_its_results(
@@ -29,7 +30,9 @@ def test_quick_benchmark_writes_its_results(
     report = json.loads((ROOT / "bench" / "results" / "quick.json").read_text())
     (size,) = report["sizes"]
     assert size["articles"] == 1000
-    assert size["inprocess_ms"]["n"] == size["inprocess_again_ms"]["n"] == 20
+    # Pooled from two worker processes; the read before the database was read through, one.
+    assert size["inprocess_ms"]["n"] == size["inprocess_again_ms"]["n"] == 40
+    assert len(size["inprocess_medians_ms"]) == report["inprocess_processes"] == 2
     assert size["inprocess_cold_ms"]["n"] == 20
     assert {run["errors"] for run in size["http"].values()} == {0}
     assert all(
@@ -39,6 +42,7 @@ def test_quick_benchmark_writes_its_results(
     assert size["machine_speed_ms"] > 0
     assert Path(sys.executable).resolve().as_posix() in report["machine"]["interpreter"]
     assert f"interpreter {report['machine']['interpreter']}" in result.stdout
+    assert "2 worker processes, pooled" in result.stdout
 
 
 def test_the_profiling_commands_read_the_database_it_leaves(
