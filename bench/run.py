@@ -1,4 +1,4 @@
-"""The benchmark: `python -m bench.run [--quick] [--sizes 1000,10000,100000]`.
+"""The benchmark: `python -m bench.run [--quick] [--sizes 1000,10000,100000] [--processes 3]`.
 
 For each corpus size it generates story clusters (bench/corpus.py), ingests them through the
 code path of `POST /articles/batch`, then measures `POST /score`: in-process through the ASGI
@@ -89,7 +89,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         help="worker processes the in-process requests are pooled from, one after another "
-        "(default 3, 1 with --quick): one process's median moved by a quarter between "
+        "(default 3, 1 with --quick): one process's median moved by up to a half between "
         "processes here, the code unchanged",
     )
     parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP load run")
