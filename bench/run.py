@@ -344,8 +344,8 @@ def interpreter() -> str:
     try:
         maps = Path("/proc/self/maps").read_bytes().splitlines()
     except OSError:
-        maps = None
-    if maps is not None:
+        pass  # not Linux: the linkage is not told
+    else:
         shared = any(line.rsplit(b"/", 1)[-1].startswith(b"libpython") for line in maps)
         details.append("shared libpython" if shared else "libpython linked in")
     return f"{executable} ({', '.join(details)})" if details else executable
