@@ -154,7 +154,8 @@ def over_http(
     url: str, queries: list[dict[str, Any]], *, workers: int, requests: int, concurrency: int
 ) -> dict[str, Any]:
     """Requests per second and latency of POST /score against `crosscheck serve` with
-    `workers` workers, `concurrency` clients at once; and the server's peak memory."""
+    `workers` workers, `concurrency` clients at once (each request's milliseconds in
+    `samples_ms`); and the server's peak memory."""
     from bench.run import percentiles
 
     port = free_port()
@@ -189,6 +190,7 @@ def over_http(
     return {
         **percentiles(samples),
         "p50": percentiles(samples)["median"],
+        "samples_ms": samples,
         "rps": round(len(samples) / seconds, 1),
         "errors": errors,
         "workers": workers,

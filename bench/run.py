@@ -3,9 +3,10 @@
 For each corpus size it generates story clusters (bench/corpus.py), ingests them through the
 code path of `POST /articles/batch`, then measures `POST /score`: in-process through the ASGI
 app (in several worker processes, one after another, their requests pooled), over real HTTP
-against `crosscheck serve` with 1 and 2 workers under a concurrent load, and against a
-brute-force baseline (every stored article re-read and re-analysed, no index, no stored
-analysis) in the same run. Writes bench/results/latest.json and latest.md.
+against `crosscheck serve` with 1 and 2 workers under a concurrent load (several load runs, each
+against a fresh server, their rates' median reported), and against a brute-force baseline
+(every stored article re-read and re-analysed, no index, no stored analysis) in the same run.
+Writes bench/results/latest.json and latest.md.
 """
 
 import argparse
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": _machine(),
         "quick": args.quick,
         "inprocess_processes": args.processes,
+        "http_runs": args.http_runs,
         "sizes": [_as_dict(r) for r in results],
     }
     RESULTS.mkdir(exist_ok=True)
@@ -93,6 +95,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "processes here, the code unchanged",
     )
     parser.add_argument("--http-requests", type=int, default=400, help="requests per HTTP load run")
+    parser.add_argument(
+        "--http-runs",
+        type=int,
+        default=None,
+        help="HTTP load runs per worker count, each against a fresh server; the rates' median is "
+        "reported (default 3, 1 with --quick): one run's rate moved by a fifth between runs here",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument(
         "--baseline-queries", type=int, default=3, help="brute-force requests per size"
@@ -104,8 +113,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         args.queries, args.http_requests, args.baseline_queries = 20, 80, 2
     if args.processes is None:
         args.processes = 1 if args.quick else 3
-    if args.processes < 1:
-        parser.error("--processes must be at least 1")
+    if args.http_runs is None:
+        args.http_runs = 1 if args.quick else 3
+    if args.processes < 1 or args.http_runs < 1:
+        parser.error("--processes and --http-runs must be at least 1")
     return args
 
 
@@ -144,14 +155,41 @@ def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
     result.baseline_ms = load.brute_force(url, queries[:baseline_queries])
     print(f"[{n}] brute force median {result.baseline_ms['median']:.0f} ms", file=sys.stderr)
     for workers in (1, 2):
-        result.http[f"{workers}"] = load.over_http(
-            url, queries, workers=workers, requests=args.http_requests, concurrency=args.concurrency
-        )
+        runs = [
+            load.over_http(
+                url,
+                queries,
+                workers=workers,
+                requests=args.http_requests,
+                concurrency=args.concurrency,
+            )
+            for _ in range(args.http_runs)
+        ]
+        result.http[f"{workers}"] = http = pooled_http(runs)
         print(
-            f"[{n}] http {workers} worker(s): {result.http[f'{workers}']['rps']:.0f} req/s",
+            f"[{n}] http {workers} worker(s): {http['rps']:.0f} req/s "
+            f"(each run: {', '.join(f'{rps:.0f}' for rps in http['rps_runs'])})",
             file=sys.stderr,
         )
     return result
+
+
+def pooled_http(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Load runs against fresh servers as one: the median of their rates (and each run's),
+    latency percentiles over all their requests, their errors summed, the highest memory."""
+    latency = percentiles([ms for run in runs for ms in run["samples_ms"]])
+    return {
+        **{name: value for name, value in runs[0].items() if name != "samples_ms"},
+        **latency,
+        "p50": latency["median"],
+        "rps": round(statistics.median(run["rps"] for run in runs), 1),
+        "rps_runs": [run["rps"] for run in runs],
+        "errors": sum(run["errors"] for run in runs),
+        "peak_rss_mb_per_worker": max(run["peak_rss_mb_per_worker"] for run in runs),
+        "client_cpu_ms_per_request": round(
+            statistics.median(run["client_cpu_ms_per_request"] for run in runs), 2
+        ),
+    }
 
 
 def _in_process_alone(url: str, queries: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
@@ -270,7 +308,8 @@ def markdown(report: dict[str, Any]) -> str:
         "about a sixth), to tell a slower minute from a cost that grew. In-process requests "
         f"run in {_processes(report)}, after the database's files were read once into the OS "
         "page cache, as a server that has run a while holds them; the column after them, "
-        "before that (one process), with the pages as ingest left them.",
+        "before that (one process), with the pages as ingest left them. HTTP: "
+        f"{_http_runs(report)}; latency over all their requests.",
         "",
         "| articles | ingest/s | score in-process median / p95 / p99 ms "
         "| before read-through: median / p99 ms | again, peers cached: median / p99 ms "
@@ -307,6 +346,13 @@ def _speed(size: dict[str, Any]) -> str:
 def _processes(report: dict[str, Any]) -> str:
     processes = report.get("inprocess_processes", 1)  # reports before this field had one
     return "one worker process" if processes == 1 else f"{processes} worker processes, pooled"
+
+
+def _http_runs(report: dict[str, Any]) -> str:
+    runs = report.get("http_runs", 1)  # reports before this field had one
+    if runs == 1:
+        return "one load run"
+    return f"the median rate of {runs} load runs, each server fresh"
 
 
 def _interpreter_label(machine: dict[str, Any]) -> str:

@@ -17,7 +17,11 @@ def quick_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     work = tmp_path_factory.mktemp("bench")
-    run = _module("bench.run", "--quick", "--processes", "2", "--work", str(work), timeout=300)
+    run = _module(
+        "bench.run",
+        *("--quick", "--processes", "2", "--http-runs", "2", "--work", str(work)),
+        timeout=300,
+    )
     return run, work
 
 
@@ -35,6 +39,11 @@ def test_quick_benchmark_writes_its_results(
     assert len(size["inprocess_medians_ms"]) == report["inprocess_processes"] == 2
     assert size["inprocess_cold_ms"]["n"] == 20
     assert {run["errors"] for run in size["http"].values()} == {0}
+    # Two load runs per worker count, each against a fresh server: their rates and all requests.
+    assert report["http_runs"] == 2
+    assert all(len(run["rps_runs"]) == 2 for run in size["http"].values())
+    assert {run["n"] for run in size["http"].values()} == {2 * 80}
+    assert all("samples_ms" not in run for run in size["http"].values())
     assert all(
         run["rps"] > 0 and run["client_cpu_ms_per_request"] > 0 for run in size["http"].values()
     )
@@ -43,6 +52,7 @@ def test_quick_benchmark_writes_its_results(
     assert Path(sys.executable).resolve().as_posix() in report["machine"]["interpreter"]
     assert f"interpreter {report['machine']['interpreter']}" in result.stdout
     assert "2 worker processes, pooled" in result.stdout
+    assert "the median rate of 2 load runs" in result.stdout
 
 
 def test_the_profiling_commands_read_the_database_it_leaves(
