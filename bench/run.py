@@ -1,4 +1,5 @@
-"""The benchmark: `python -m bench.run [--quick] [--sizes 1000,10000,100000] [--processes 3]`.
+"""The benchmark: `python -m bench.run [--quick] [--sizes 1000,10000,100000] [--processes 3]
+[--http-runs 3]`.
 
 For each corpus size it generates story clusters (bench/corpus.py), ingests them through the
 code path of `POST /articles/batch`, then measures `POST /score`: in-process through the ASGI
