@@ -101,7 +101,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         help="HTTP load runs per worker count, each against a fresh server; the rates' median is "
-        "reported (default 3, 1 with --quick): one run's rate moved by a fifth between runs here",
+        "reported (default 3, 1 with --quick): one run's rate moved by up to a third between "
+        "runs here",
     )
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument(
