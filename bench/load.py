@@ -153,11 +153,10 @@ def _brute_force_one(engine: Any, query: dict[str, Any], settings: Settings) -> 
 def over_http(
     url: str, queries: list[dict[str, Any]], *, workers: int, requests: int, concurrency: int
 ) -> dict[str, Any]:
-    """Requests per second and latency of POST /score against `crosscheck serve` with
-    `workers` workers, `concurrency` clients at once (each request's milliseconds in
-    `samples_ms`); and the server's peak memory."""
-    from bench.run import percentiles
-
+    """One load run of POST /score against `crosscheck serve` with `workers` workers,
+    `concurrency` clients at once: requests per second, each request's milliseconds
+    (`samples_ms`; `bench.run.pooled_http` takes their percentiles), and the server's peak
+    memory."""
     port = free_port()
     environment = {**os.environ, "CROSSCHECK_DATABASE_URL": url, "CROSSCHECK_LOG_LEVEL": "warning"}
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -188,8 +187,6 @@ def over_http(
         server.terminate()
         server.wait(timeout=30)
     return {
-        **percentiles(samples),
-        "p50": percentiles(samples)["median"],
         "samples_ms": samples,
         "rps": round(len(samples) / seconds, 1),
         "errors": errors,

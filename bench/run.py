@@ -177,11 +177,13 @@ def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
 
 
 def pooled_http(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Load runs against fresh servers as one: the median of their rates (and each run's),
-    latency percentiles over all their requests, their errors summed, the highest memory."""
+    """Load runs (`load.over_http`) against fresh servers as one: the median of their rates (and
+    each run's), latency percentiles over all their requests, their errors summed, the highest
+    memory."""
     latency = percentiles([ms for run in runs for ms in run["samples_ms"]])
     return {
-        **{name: value for name, value in runs[0].items() if name != "samples_ms"},
+        "workers": runs[0]["workers"],
+        "concurrency": runs[0]["concurrency"],
         **latency,
         "p50": latency["median"],
         "rps": round(statistics.median(run["rps"] for run in runs), 1),
