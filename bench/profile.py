@@ -16,7 +16,7 @@ from typing import Any
 
 from bench import corpus
 from bench.run import _queries, parser_on_results, results_database
-from service.api.routes.score import to_response
+from service.api.routes import score as route
 from service.main import tune_garbage_collector
 from service.scoring import Scored, ScoreRequest, score_text
 from service.settings import Settings
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def render(scored: Scored) -> bytes:
     """The response's JSON, as the route renders it."""
-    return to_response(scored).model_dump_json(by_alias=True).encode()
+    return route.render(scored)
 
 
 @dataclass

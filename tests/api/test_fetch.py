@@ -13,7 +13,7 @@ from service.fetch.client import Page
 from service.fetch.extract import extract
 from service.main import create_app
 from service.settings import Settings
-from tests.factories import page
+from tests.factories import as_documented, page
 
 GERMAN = page("passau_de.html")
 ENGLISH = page("storm_en.html")
@@ -237,8 +237,11 @@ def test_batch_fetches_items_by_url_and_rejects_only_the_failing_ones(
 
 def test_score_by_url_and_store(client: TestClient, respx_mock: respx.MockRouter) -> None:
     respx_mock.get(URL).respond(200, headers=HTML, text=GERMAN)
-    report = client.post("/score", json={"url": URL, "store": True}).json()
+    response = client.post("/score", json={"url": URL, "store": True})
+    report = response.json()
     assert report["stored"]["status"] == "created"
+    assert report["fetched"]["published_at"]
+    assert as_documented(response.content) == response.content
     stored = client.get(f"/articles/{report['stored']['article_id']}").json()
     assert stored["text"] == report["fetched"]["text"]
     assert stored["title"] == "Hochwasser in Passau: Sieben Tote"

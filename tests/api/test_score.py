@@ -8,9 +8,13 @@ import sqlalchemy
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from service.analysis.records import Report, Voice
+from service.api.routes.score import render
 from service.main import create_app
+from service.scoring import Scored, SourceRating
 from service.settings import Settings
 from service.store import search
+from tests.factories import as_documented
 
 GERMAN = (
     "Hochwasser in Passau: 7 Menschen ums Leben gekommen\n"
@@ -286,6 +290,36 @@ def test_flags_come_with_offsets_evidence_and_lower_the_score(client: TestClient
     for flag in report["flags"]:
         assert drifted[flag["start"] : flag["end"]] == flag["found"]
     assert report["score"] < clean["score"]
+
+
+def test_the_body_is_written_as_its_documented_model_would_write_it(client: TestClient) -> None:
+    for source, text in ENGLISH:
+        store(client, source, text, language="en")
+    store(client, "bayern.example", GERMAN.replace("7", "5"))
+    store(client, "donau.example", "Jürgen Dupper sagte, 5 Menschen seien in Passau gestorben.")
+    drifted = GERMAN.replace("Dupper", "Duper") + "\nAbonnieren Sie unseren Newsletter."
+
+    response = client.post(
+        "/score", json={"text": drifted, "source": "passauer.example", "store": True}
+    )
+
+    report = response.json()
+    assert report["flags"]
+    assert report["stored"]
+    assert report["voices"]
+    assert any(claim["conflicts"] and claim["evidence"] for claim in report["claims"])
+    assert as_documented(response.content) == response.content
+
+
+def test_whole_numbers_in_number_fields_are_written_as_the_model_writes_them() -> None:
+    """Weights, scores and ratings are floats in the schema, whatever the pipeline computed."""
+    report = Report(1, None, (), (), (Voice(1, (5,), ("a.example",), 1),))
+    scored = Scored(report, "", (0,), SourceRating("a.example", 0, 1), {})
+
+    body = render(scored)
+
+    assert as_documented(body) == body
+    assert b'"weight":1.0' in body
 
 
 @pytest.mark.parametrize(
