@@ -1,5 +1,6 @@
 """POST /score and the sources endpoints, on the real app and a real database."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -8,13 +9,18 @@ import sqlalchemy
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from service.analysis.records import Report, Voice
+from service.analysis.pipeline import analyze
+from service.analysis.records import Claim, ClaimResult, Conflict, Evidence, Flag, Report, Voice
+from service.analysis.statements import PeerAnalysis
 from service.api.routes.score import render
+from service.api.schemas import FetchedOut
+from service.ingest import ItemResult
 from service.main import create_app
 from service.scoring import Scored, SourceRating
 from service.settings import Settings
 from service.store import search
-from tests.factories import as_documented
+from service.store.repository import StoredCandidate
+from tests.factories import as_documented, written_by_the_models
 
 GERMAN = (
     "Hochwasser in Passau: 7 Menschen ums Leben gekommen\n"
@@ -311,15 +317,34 @@ def test_the_body_is_written_as_its_documented_model_would_write_it(client: Test
     assert as_documented(response.content) == response.content
 
 
-def test_whole_numbers_in_number_fields_are_written_as_the_model_writes_them() -> None:
-    """Weights, scores and ratings are floats in the schema, whatever the pipeline computed."""
-    report = Report(1, None, (), (), (Voice(1, (5,), ("a.example",), 1),))
-    scored = Scored(report, "", (0,), SourceRating("a.example", 0, 1), {})
+def test_every_field_is_written_as_the_response_models_wrote_it() -> None:
+    """In its place, with its own value, and whole numbers in float fields written as floats."""
+    text = "Oberbürgermeister Jürgen Dupper sagte, 7 Menschen seien gestorben."
+    said = "Dupper sagte, 5 Menschen seien gestorben."
+    evidence = Evidence(3, "c.example", 2, said, 10, 51, 1, "contradicts")
+    conflict = Conflict("number", "7", "5", ("c.example", "d.example"))
+    claim = ClaimResult(Claim(0, 0, len(text), text), "contradicted", 0, (evidence,), (conflict,))
+    peer = PeerAnalysis.of(analyze(said, "de")).peer(3, "c.example", 1, 2)
+    voice = Voice(2, (3, 4), ("c.example", "d.example"), 1)
+    start = text.index("Dupper")
+    flag = Flag("spelling_drift", "peers", start, start + 6, "Dupper", "Duper", 1, "?", ("d",))
+    at = datetime(2024, 6, 3, 12, tzinfo=UTC)
+    candidate = StoredCandidate(3, "c.example", "Titel", "https://c.example/a", "h", None, at, 6)
+    scored = Scored(
+        Report(1, "de", (claim,), (peer,), (voice,), (flag,)),
+        text,
+        tuple(range(len(text) + 1)),
+        SourceRating("a.example", 0.25, 1),
+        {3: candidate},
+        stored=ItemResult(0, "created", article_id=9),
+        claims_total=2,
+    )
+    fetched = FetchedOut(text=text, title="Seite", published_at=at)
 
-    body = render(scored)
+    body = render(scored, fetched)
 
+    assert body == written_by_the_models(scored, fetched)
     assert as_documented(body) == body
-    assert b'"weight":1.0' in body
 
 
 @pytest.mark.parametrize(

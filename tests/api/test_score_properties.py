@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from service.analysis.normalize import SURROGATE
 from tests.analysis.test_properties import texts
+from tests.factories import as_documented
 
 EXAMPLES = int(os.environ.get("CROSSCHECK_FUZZ_EXAMPLES", "20"))
 
@@ -30,6 +31,7 @@ def test_score_offsets_slice_the_submitted_text(
     if response.status_code != 200:
         assert response.json()["error"]["code"]
         return
+    assert as_documented(response.content) == response.content  # control characters and all
     received = SURROGATE.sub("\ufffd", json.loads(body)["text"])
     report = response.json()
     for claim in report["claims"]:
