@@ -46,6 +46,10 @@ _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 def _nonblank(value: str) -> str:
     if not is_visible(value):
         raise ValueError("must contain more than whitespace and invisible characters")
+    return _encodable(value)
+
+
+def _encodable(value: str) -> str:
     # Lone surrogates (from JSON escapes) cannot be encoded; one replacement character each
     # keeps every offset into the text as the client counts it.
     return SURROGATE.sub("\ufffd", value)
@@ -102,6 +106,8 @@ def _iso_datetime(value: object) -> object:
 
 # Field types shared by every request that carries an article.
 ArticleText = Annotated[str, AfterValidator(_nonblank)]
+# A headline is stored normalised, but a response may echo it as sent (`fetched.title`).
+Headline = Annotated[str, AfterValidator(_encodable)]
 SourceName = Annotated[str, StringConstraints(max_length=200), AfterValidator(_source_name)]
 LanguageCode = Annotated[
     # The schema shows what clients may send; the pattern checks what is kept.
@@ -137,7 +143,7 @@ class ArticleCreate(BaseModel):
         description="The outlet. Optional when `url` is given: its host names the source.",
         examples=["tagesschau.de"],
     )
-    title: str | None = Field(default=None, description="Headline.")
+    title: Headline | None = Field(default=None, description="Headline.")
     url: ArticleUrl | None = Field(
         default=None,
         description="Where the article was published. Fetched when `text` is missing; "

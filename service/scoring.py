@@ -43,7 +43,7 @@ class ScoreRequest(BaseModel):
         description="The article's text; claim offsets in the response index into it. Without "
         "it, the page at `url` is fetched and the offsets index the extracted text.",
     )
-    title: str | None = Field(default=None, description="Headline.")
+    title: ingest.Headline | None = Field(default=None, description="Headline.")
     source: ingest.SourceName | None = Field(
         default=None,
         description="The outlet. Its own stored articles never count as corroboration.",

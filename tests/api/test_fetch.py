@@ -1,5 +1,6 @@
 """Scoring and storing by URL, on the real app and a real database; every page from respx."""
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -245,6 +246,18 @@ def test_score_by_url_and_store(client: TestClient, respx_mock: respx.MockRouter
     stored = client.get(f"/articles/{report['stored']['article_id']}").json()
     assert stored["text"] == report["fetched"]["text"]
     assert stored["title"] == "Hochwasser in Passau: Sieben Tote"
+
+
+def test_a_title_sent_with_a_lone_surrogate_is_echoed_with_a_replacement_character(
+    client: TestClient, respx_mock: respx.MockRouter
+) -> None:
+    respx_mock.get(URL).respond(200, headers=HTML, text=GERMAN)
+    body = json.dumps({"url": URL, "title": "Flut \ud800 in Passau"})  # sent as \\ud800
+
+    response = client.post("/score", content=body, headers={"content-type": "application/json"})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["fetched"]["title"] == "Flut \ufffd in Passau"
 
 
 def test_allowed_hosts_and_ports_open_a_local_page(
