@@ -16,9 +16,9 @@ from typing import Any
 
 from bench import corpus
 from bench.run import _queries, parser_on_results, results_database
-from service.api.routes import score as route
+from service.api.routes.score import render
 from service.main import tune_garbage_collector
-from service.scoring import Scored, ScoreRequest, score_text
+from service.scoring import ScoreRequest, score_text
 from service.settings import Settings
 from service.store import search
 from service.store.cache import PeerCache
@@ -43,11 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     stats.sort_stats("cumulative").print_stats(r"service/", args.top)
     scorer.close()
     return 0
-
-
-def render(scored: Scored) -> bytes:
-    """The response's JSON, as the route renders it."""
-    return route.render(scored)
 
 
 @dataclass
