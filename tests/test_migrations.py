@@ -168,3 +168,23 @@ def _matches(engine: Any, word: str, configuration: str) -> list[int]:
             f"SELECT id FROM article WHERE search_vector @@ to_tsquery('{configuration}', :word)"
         )
         return list(connection.execute(text(query), {"word": word}).scalars())
+
+
+def test_on_sqlite_the_card_index_comes_and_goes(backend: str, fresh_database_url: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps long texts out of the row and needs no such index")
+    migrate.upgrade(fresh_database_url, "0007")
+    engine = create_engine(fresh_database_url)
+    try:
+        _store_one(engine, "Lecornu telefonierte mit Schoigu.")
+        migrate.upgrade(fresh_database_url)
+        with engine.connect() as connection:  # it holds the rows stored before it
+            held = connection.exec_driver_sql(
+                "SELECT id, content_hash FROM article INDEXED BY ix_article_card WHERE id = 1"
+            ).all()
+        assert held == [(1, "h")]
+
+        migrate.downgrade(fresh_database_url, "0007")
+        assert "ix_article_card" not in {i["name"] for i in inspect(engine).get_indexes("article")}
+    finally:
+        engine.dispose()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam, func, insert, text
+from sqlalchemy import Executable, Integer, Table, bindparam, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -14,6 +14,7 @@ from service.analysis.pipeline import ANALYSIS_VERSION
 from service.analysis.records import Analysis
 from service.store.codec import dump_analysis, dump_features
 from service.store.models import Article, ArticleAnalysis, ArticleFeatures, Source
+from service.store.search import SQLITE_CARD_INDEX
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +321,28 @@ _CANDIDATES = (
     .join(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
     .where(col(Article.id).in_(bindparam("ids", expanding=True)))
 )
+# The same on SQLite, through the index that holds these columns without the text (search.py).
+_SQLITE_CANDIDATES = (
+    text(
+        "SELECT article.id, source.name, article.title, article.url, article.content_hash, "
+        "article.published_at, article.ingested_at, article_features.version "
+        f"FROM article INDEXED BY {SQLITE_CARD_INDEX} "
+        "JOIN source ON source.id = article.source_id "
+        "JOIN article_features ON article_features.article_id = article.id "
+        "WHERE article.id IN :ids"
+    )
+    .bindparams(bindparam("ids", expanding=True, type_=Integer))
+    .columns(
+        col(Article.id),
+        col(Source.name),
+        col(Article.title),
+        col(Article.url),
+        col(Article.content_hash),
+        col(Article.published_at),
+        col(Article.ingested_at),
+        col(ArticleFeatures.version),
+    )
+)
 _RATINGS = select(Source.name, Source.reliability, Source.prior).where(
     col(Source.name).in_(bindparam("names", expanding=True))
 )
@@ -345,7 +368,8 @@ def load_candidates(session: Session, *, article_ids: Sequence[int]) -> list[Sto
     """The analysed articles among `article_ids`."""
     if not article_ids:
         return []
-    rows = _read(session, _CANDIDATES, {"ids": list(article_ids)})
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    rows = _read(session, _SQLITE_CANDIDATES if sqlite else _CANDIDATES, {"ids": list(article_ids)})
     return [StoredCandidate(*row) for row in rows]
 
 

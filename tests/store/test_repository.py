@@ -1,10 +1,14 @@
 """The repository's idempotency, including a writer that loses a race to another."""
 
 import math
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, false, text
 
+from service.analysis.pipeline import ANALYSIS_VERSION
+from service.ingest import as_utc
 from service.store import repository
 from service.store.db import session_scope
 from service.store.models import Article, Source
@@ -200,3 +204,48 @@ def test_analyses_are_stored_as_compact_json_and_read_back_whole(engine: Engine)
     assert "Müller" in raw
     assert "\\u00fc" not in raw
     assert analyses[stored.id][1] == article.analysis.data
+
+
+def test_candidates_are_read_with_what_choosing_peers_and_the_report_need(engine: Engine) -> None:
+    published = datetime(2024, 4, 3, 16, 30, tzinfo=UTC)
+    article = new_article(
+        "a.example", TEXT, title="Radwege", url="https://a.example/1", published_at=published
+    )
+    with session_scope(engine, write=True) as session:
+        stored, _ = repository.add_article(session, article=article)
+        session.commit()
+    assert stored.id is not None
+
+    with session_scope(engine) as session:
+        (candidate,) = repository.load_candidates(session, article_ids=[stored.id, stored.id + 1])
+
+    assert candidate.article_id == stored.id
+    assert (candidate.source, candidate.title, candidate.url) == (
+        "a.example",
+        "Radwege",
+        "https://a.example/1",
+    )
+    assert candidate.content_hash == article.content_hash
+    assert as_utc(candidate.published_at) == published
+    assert isinstance(candidate.ingested_at, datetime)
+    assert candidate.analysis_version == ANALYSIS_VERSION
+
+
+def test_on_sqlite_candidates_are_read_from_the_index_without_their_text(engine: Engine) -> None:
+    """An SQLite row holds the text before the columns a candidate needs: read from the row,
+    they are reached by walking the text's overflow pages (migration 0008)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps long texts out of the row")
+    with session_scope(engine) as session:
+        plan = _plan(session, repository._SQLITE_CANDIDATES, {"ids": [1, 2]})
+
+    assert "article USING COVERING INDEX ix_article_card" in plan
+
+
+def _plan(session: Any, statement: Any, parameters: dict[str, Any]) -> str:
+    """SQLite's query plan of a statement with these parameters, its lines joined."""
+    sql = statement.params(**parameters).compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+    return "\n".join(row[-1] for row in rows)

@@ -114,6 +114,41 @@ def test_search_ranks_articles_sharing_more_terms_first(engine: Engine) -> None:
     assert found == [both.id, one.id]
 
 
+def test_copies_of_one_text_take_one_place_the_first_stored_standing_for_them(
+    engine: Engine,
+) -> None:
+    """A wire story under three sources must not crowd out an independent report."""
+    wire = "Lecornu telefonierte mit Schoigu, meldet die Agentur."
+    with session_scope(engine, write=True) as session:
+        first, _ = repository.add_article(session, article=new("a.example", wire))
+        for source in ("b.example", "c.example"):
+            repository.add_article(session, article=new(source, wire))
+        own, _ = repository.add_article(
+            session, article=new("d.example", "Schoigu und Lecornu sprachen eine Stunde.")
+        )
+        session.commit()
+
+    with session_scope(engine) as session:
+        found = search.search_articles(session, names=["Lecornu", "Schoigu"], words=(), limit=10)
+
+    assert sorted(found) == [first.id, own.id]
+
+
+def test_on_sqlite_the_copies_are_told_apart_by_an_index_without_the_text(engine: Engine) -> None:
+    """Reading `content_hash` from the row walked the text's overflow pages, for each of a
+    query's hits (migration 0008)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps long texts out of the row")
+    with session_scope(engine) as session:
+        rows = session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {search._SQLITE_QUERY}",
+            {"query": '"lecornu"', "wide": 160, "limit": 40},
+        )
+        plan = "\n".join(row[-1] for row in rows)
+
+    assert "article USING COVERING INDEX ix_article_card" in plan
+
+
 @pytest.fixture
 def term_statistics_kept(engine: Engine) -> None:
     """The test runs on SQLite only, where term statistics are kept."""
