@@ -294,10 +294,12 @@ def parser_on_results(description: str | None) -> argparse.ArgumentParser:
 
 
 def results_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
-    """The database of `args.size` in `args.work`; a usage error when it is missing."""
+    """The database of `args.size` in `args.work`, migrated (an earlier checkout may have left
+    it); a usage error when it is missing."""
     database = Path(args.work) / f"bench-{args.size}.db"
     if not database.exists():
         parser.error(f"{database} is missing: run `python -m bench.run --sizes {args.size}` first")
+    migrate.upgrade(f"sqlite:///{database}")
     return database
 
 

@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     pristine = _corpus_database(work, args.articles)
     database = work / "soak-run.db"
     _copy_database(pristine, database)
+    migrate.upgrade(f"sqlite:///{database}")  # a corpus kept from an earlier checkout
     articles = list(corpus.generate(args.articles))
     plan = _plan(args, mix, articles)
     print(

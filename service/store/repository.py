@@ -292,7 +292,9 @@ class StoredPeer:
 @dataclass(frozen=True, slots=True)
 class StoredCandidate:
     """A stored article as choosing peers needs it (and a report names it): no text, no claims.
-    Its story features are read apart (`stored_features`): a cache may hold them."""
+    Its story features are read apart (`stored_features`): a cache may hold them. Its fields are
+    the columns of `_CANDIDATES` and `_SQLITE_CANDIDATES`, which SQLite reads from the index of
+    migration 0008: a field added here needs a column there, and in that index."""
 
     article_id: int
     source: str

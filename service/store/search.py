@@ -1,7 +1,9 @@
 """Full-text candidate retrieval: SQLite FTS5 on the embedded default, tsvector on PostgreSQL.
 
 The index is not part of the SQLModel tables (neither dialect's form is portable); the
-migrations create it and this module is the only code that queries it.
+migrations create it and this module is the only code that queries it. The SQLite index of what
+choosing peers reads of an article (`SQLITE_CARD_INDEX`) is named here too; the repository's
+candidates query reads it as well.
 """
 
 import logging

@@ -2,7 +2,6 @@
 
 import math
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, false, text
@@ -14,6 +13,7 @@ from service.store.db import session_scope
 from service.store.models import Article, Source
 from service.store.repository import NewArticle
 from tests.factories import new_article
+from tests.store.plans import query_plans, table_reads
 
 TEXT = "Der Stadtrat beschloss am Montag 12 neue Radwege."
 
@@ -211,24 +211,37 @@ def test_candidates_are_read_with_what_choosing_peers_and_the_report_need(engine
     article = new_article(
         "a.example", TEXT, title="Radwege", url="https://a.example/1", published_at=published
     )
+    bare = new_article("b.example", "Der Stadtrat vertagte die Radwege.")
     with session_scope(engine, write=True) as session:
         stored, _ = repository.add_article(session, article=article)
+        stored_bare, _ = repository.add_article(session, article=bare)
         session.commit()
     assert stored.id is not None
+    assert stored_bare.id is not None
 
     with session_scope(engine) as session:
-        (candidate,) = repository.load_candidates(session, article_ids=[stored.id, stored.id + 1])
+        ids = [stored.id, stored_bare.id, stored_bare.id + 1]
+        candidates = sorted(
+            repository.load_candidates(session, article_ids=ids), key=lambda c: c.article_id
+        )
 
-    assert candidate.article_id == stored.id
-    assert (candidate.source, candidate.title, candidate.url) == (
+    first, second = candidates
+    assert (first.article_id, first.source, first.title, first.url) == (
+        stored.id,
         "a.example",
         "Radwege",
         "https://a.example/1",
     )
-    assert candidate.content_hash == article.content_hash
-    assert as_utc(candidate.published_at) == published
-    assert isinstance(candidate.ingested_at, datetime)
-    assert candidate.analysis_version == ANALYSIS_VERSION
+    assert first.content_hash == article.content_hash
+    assert as_utc(first.published_at) == published
+    assert isinstance(first.ingested_at, datetime)
+    assert first.analysis_version == ANALYSIS_VERSION
+    assert (second.article_id, second.title, second.url, second.published_at) == (
+        stored_bare.id,
+        None,
+        None,
+        None,
+    )
 
 
 def test_on_sqlite_candidates_are_read_from_the_index_without_their_text(engine: Engine) -> None:
@@ -236,16 +249,9 @@ def test_on_sqlite_candidates_are_read_from_the_index_without_their_text(engine:
     they are reached by walking the text's overflow pages (migration 0008)."""
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL keeps long texts out of the row")
-    with session_scope(engine) as session:
-        plan = _plan(session, repository._SQLITE_CANDIDATES, {"ids": [1, 2]})
+    with session_scope(engine) as session, query_plans(engine) as plans:
+        repository.load_candidates(session, article_ids=[1, 2])
 
-    assert "article USING COVERING INDEX ix_article_card" in plan
-
-
-def _plan(session: Any, statement: Any, parameters: dict[str, Any]) -> str:
-    """SQLite's query plan of a statement with these parameters, its lines joined."""
-    sql = statement.params(**parameters).compile(
-        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
-    )
-    rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
-    return "\n".join(row[-1] for row in rows)
+    assert table_reads(plans, "article") == [
+        "SEARCH article USING COVERING INDEX ix_article_card (id=?)"
+    ]
