@@ -323,7 +323,8 @@ _CANDIDATES = (
     .join(ArticleFeatures, col(ArticleFeatures.article_id) == col(Article.id))
     .where(col(Article.id).in_(bindparam("ids", expanding=True)))
 )
-# The same on SQLite, through the index that holds these columns without the text (search.py).
+# The same on SQLite, through the index that holds these columns without the text (search.py):
+# SQLAlchemy renders no index hint for SQLite, hence the text.
 _SQLITE_CANDIDATES = (
     text(
         "SELECT article.id, source.name, article.title, article.url, article.content_hash, "
@@ -334,16 +335,7 @@ _SQLITE_CANDIDATES = (
         "WHERE article.id IN :ids"
     )
     .bindparams(bindparam("ids", expanding=True, type_=Integer))
-    .columns(
-        col(Article.id),
-        col(Source.name),
-        col(Article.title),
-        col(Article.url),
-        col(Article.content_hash),
-        col(Article.published_at),
-        col(Article.ingested_at),
-        col(ArticleFeatures.version),
-    )
+    .columns(*_CANDIDATES.selected_columns)  # typed as the Core query's, in its order
 )
 _RATINGS = select(Source.name, Source.reliability, Source.prior).where(
     col(Source.name).in_(bindparam("names", expanding=True))
