@@ -1,12 +1,15 @@
 """The console script: ingest from files, the OpenAPI document, the demo corpus."""
 
+import fcntl
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 import respx
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from service.cli import app
@@ -113,6 +116,44 @@ def test_score_reanalyse_and_reliability_commands(
     assert "says 6" in readable.output
     assert f"{len(demo_articles())} articles analysed" in reanalysed.output
     assert "capitalwire.example" in learned.output
+
+
+def test_optimize_index_merges_the_index_or_analyses_it(
+    runner: CliRunner, engine: Engine, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps(article) for article in demo_articles()) + "\n", encoding="utf-8"
+    )
+    assert runner.invoke(app, ["ingest", str(feed)]).exit_code == 0
+
+    result = runner.invoke(app, ["optimize-index", "--pages", "50"])
+    refused = runner.invoke(app, ["optimize-index", "--pages", "0"])
+
+    assert result.exit_code == 0, result.output
+    if engine.dialect.name == "sqlite":
+        assert re.search(r"index merged from \d+ segment\(s\) into 1 in", result.output)
+    else:
+        assert "index flushed and analysed" in result.output
+    assert refused.exit_code == 2
+    assert "Traceback" not in refused.output
+
+
+def test_optimize_index_waits_for_its_turn_and_then_says_why_it_stopped(
+    runner: CliRunner, engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's writers do not take turns")
+    monkeypatch.setenv("CROSSCHECK_DB_TIMEOUT_SECONDS", "0.2")
+    lock = Path(f"{make_url(database_url).database}-writers")
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process's writer, storing articles
+        result = runner.invoke(app, ["optimize-index"])
+
+    assert result.exit_code == 2
+    assert "error:" in result.output
+    assert "what was merged so far stays merged" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_unreadable_input_and_bad_priors_are_errors_not_tracebacks(
