@@ -29,7 +29,7 @@ from bench import corpus, load
 from service import ingest
 from service.analysis.pipeline import analyze
 from service.settings import Settings
-from service.store import migrate
+from service.store import maintenance, migrate
 from service.store.db import create_db_engine
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -48,6 +48,7 @@ class SizeResult:
     baseline_ms: dict[str, float] = field(default_factory=dict)
     http: dict[str, dict[str, Any]] = field(default_factory=dict)
     machine_speed_ms: float = 0.0  # `machine_speed` just before the in-process requests
+    index_merge_seconds: float = 0.0  # `crosscheck optimize-index` after the bulk load
 
     @property
     def speedup(self) -> float:
@@ -134,8 +135,11 @@ def _run_size(n: int, args: argparse.Namespace, work: Path) -> SizeResult:
     migrate.upgrade(url)
     rate = _ingest(url, articles, args.ingest_processes)
     print(f"[{n}] ingested at {rate:.0f} articles/s", file=sys.stderr)
+    merge_seconds = optimize_index(url)
+    print(f"[{n}] index merged in {merge_seconds:.1f} s", file=sys.stderr)
     queries = _queries(articles, args.queries)
     result = SizeResult(n, round(generated, 1), round(rate, 1))
+    result.index_merge_seconds = round(merge_seconds, 2)
     result.machine_speed_ms = machine_speed(articles[0])
     cold, _ = _in_process_alone(url, queries)
     result.inprocess_cold_ms = percentiles(cold)
@@ -246,6 +250,14 @@ def _ingest(url: str, articles: list[dict[str, Any]], processes: int) -> float:
         return len(articles) / (time.perf_counter() - started)
 
 
+def optimize_index(url: str) -> float:
+    """Seconds `crosscheck optimize-index` takes after the bulk load, as the README asks of a
+    deployment (ingest leaves the index in a dozen or two segments, which every search reads)."""
+    started = time.perf_counter()
+    maintenance.optimize_index(_engine(Settings(database_url=url)))
+    return time.perf_counter() - started
+
+
 def _start(url: str) -> None:
     _engine(Settings(database_url=url))
     time.sleep(0.5)  # so that every process of the pool takes one of these
@@ -314,7 +326,9 @@ def markdown(report: dict[str, Any]) -> str:
         "about a sixth), to tell a slower minute from a cost that grew. In-process requests "
         f"run in {_processes(report)}, after the database's files were read once into the OS "
         "page cache, as a server that has run a while holds them; the column after them, "
-        "before that (one process), with the pages as ingest left them. HTTP: "
+        "before that (one process), with the pages as ingest left them. After ingest, the "
+        "index is merged (`crosscheck optimize-index`, as after any bulk load); its seconds "
+        "follow the ingest rate, which does not count them. HTTP: "
         f"{_http_runs(report)}; latency over all their requests.",
         "",
         "| articles | ingest/s | score in-process median / p95 / p99 ms "
@@ -328,7 +342,7 @@ def markdown(report: dict[str, Any]) -> str:
         errors = sum(run["errors"] for run in http.values())
         rss = max(run["peak_rss_mb_per_worker"] for run in http.values())
         lines.append(
-            f"| {size['articles']:,} | {size['ingest_per_second']:.0f} "
+            f"| {size['articles']:,} | {size['ingest_per_second']:.0f}{_merge(size)} "
             f"| {ms['median']:.1f} / {ms['p95']:.1f} / {ms['p99']:.1f} | {_cold(size)} "
             f"| {again['median']:.1f} / {again['p99']:.1f} "
             f"| {size['baseline_ms']['median']:.0f} | {size['speedup']:.0f}x "
@@ -342,6 +356,11 @@ def markdown(report: dict[str, Any]) -> str:
 def _cold(size: dict[str, Any]) -> str:
     cold = size.get("inprocess_cold_ms")  # reports before this column have none
     return f"{cold['median']:.1f} / {cold['p99']:.1f}" if cold else "n/a"
+
+
+def _merge(size: dict[str, Any]) -> str:
+    seconds = size.get("index_merge_seconds")  # reports before the index was merged have none
+    return f" (merge {seconds:.1f} s)" if seconds else ""
 
 
 def _speed(size: dict[str, Any]) -> str:
