@@ -74,6 +74,15 @@ class DatabaseUnavailable(ServiceError):
         """Writers queued longer than CROSSCHECK_DB_TIMEOUT_SECONDS: overload."""
         return cls("the database is busy; try again shortly", details={"reason": "busy"})
 
+    @classmethod
+    def not_migrated(cls) -> "DatabaseUnavailable":
+        """A table, column or index this release reads is missing: the database has not been
+        migrated to it. Retried, the request succeeds once the operator has migrated."""
+        return cls(
+            "the database is not migrated to this release; the operator runs `crosscheck migrate`",
+            details={"reason": "not_migrated"},
+        )
+
 
 class TooManyRequests(ServiceError):
     status_code = 429

@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.api.errors import install_error_handlers
 from service.api.metrics import Metrics, MetricsMiddleware, StoredArticlesCollector
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.head_revision = migrate.head_revision()
         metrics.add_live_collector(StoredArticlesCollector(lambda: _count_articles(engine)))
         log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
+        _warn_unless_migrated(engine, app.state.head_revision)
         _log_access_policy(settings)
         app.state.group_commit = GroupCommit(
             engine,
@@ -94,6 +96,21 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _warn_unless_migrated(engine: Engine, head: str | None) -> None:
+    """Say at start, not first at a request, that the database is not at this release's schema
+    (`serve --no-migrate`, or PostgreSQL before the deploy step): /readyz answers 503 and every
+    request that reads what is missing answers 503 `not_migrated` until it is."""
+    try:
+        revision = migrate.current_revision(engine)
+    except SQLAlchemyError:
+        return  # unreachable: readiness and each request say so
+    if revision != head:
+        log.warning(
+            "the database is not migrated to this release: run `crosscheck migrate`",
+            extra={"revision": revision, "head": head},
+        )
 
 
 def _common_term_scanner(

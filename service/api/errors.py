@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 # path is not (or no longer) ours, which the caller cannot fix by changing the request.
 _SQLITE_NOT_A_DATABASE = frozenset({11, 26})
 _SQLITE_BUSY = 5
+# What a database not migrated to this release says when a query names what it lacks: SQLite's
+# messages, and PostgreSQL's undefined table, column, object (a text search configuration) and
+# function (unaccent's).
+_SQLITE_MISSING = ("no such table", "no such column", "no such index", "no such function")
+_PG_MISSING = frozenset({"42P01", "42703", "42704", "42883"})
 
 _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
@@ -87,6 +92,12 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     metrics = getattr(request.app.state, "metrics", None)
     if metrics is not None:
         metrics.database_errors.inc()
+    if _not_migrated(exc):
+        log.error(
+            "the database is not migrated to this release: run `crosscheck migrate`",
+            extra={"error": str(getattr(exc, "orig", exc))},
+        )
+        return await _service_error(request, DatabaseUnavailable.not_migrated())
     log.error("database error", exc_info=exc)
     if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == _SQLITE_BUSY:
         # SQLite's own busy timeout ran out: overload, or a writer that does not take turns.
@@ -98,9 +109,17 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _other_database_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DatabaseError)
-    if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_NOT_A_DATABASE:
+    if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_NOT_A_DATABASE or _not_migrated(exc):
         return await _database_error(request, exc)
     return await _unexpected_error(request, exc)
+
+
+def _not_migrated(exc: Exception) -> bool:
+    """Whether the error says the schema lacks something this release reads."""
+    error = getattr(exc, "orig", None)
+    if getattr(error, "sqlstate", None) in _PG_MISSING:
+        return True
+    return hasattr(error, "sqlite_errorcode") and str(error).startswith(_SQLITE_MISSING)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -51,6 +51,51 @@ def test_readyz_is_503_when_migrations_are_behind(fresh_database_url: str) -> No
     assert ready.status_code == 200
 
 
+def test_an_unmigrated_database_is_named_at_start_and_each_request_is_503_not_migrated(
+    fresh_database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        caplog.at_level(logging.WARNING),
+        TestClient(create_app(Settings(database_url=fresh_database_url))) as client,
+    ):
+        scored = client.post("/score", json={"text": "Lecornu telefonierte mit Schoigu."})
+        stored = client.post("/articles", json={"source": "s.example", "text": "Ein Text."})
+        listed = client.get("/articles")
+
+    (warning,) = [
+        r for r in caplog.records if r.name == "service.main" and "migrat" in r.getMessage()
+    ]
+    assert warning.levelno == logging.WARNING
+    assert warning.getMessage() == (
+        "the database is not migrated to this release: run `crosscheck migrate`"
+    )
+    assert warning.revision is None  # type: ignore[attr-defined]
+    assert warning.head == migrate.head_revision()  # type: ignore[attr-defined]
+    for response in (scored, stored, listed):
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "database_unavailable"
+        assert response.json()["error"]["details"] == {"reason": "not_migrated"}
+        assert response.headers["retry-after"]
+
+
+def test_on_sqlite_a_database_one_migration_behind_is_503_not_migrated(
+    fresh_database_url: str,
+) -> None:
+    if not fresh_database_url.startswith("sqlite"):
+        pytest.skip("0008 is SQLite's alone: PostgreSQL at 0007 is at its schema")
+    migrate.upgrade(fresh_database_url, "0007")
+    with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
+        stored = client.post("/articles", json={"source": "s.example", "text": "Lecornu rief an."})
+        scored = client.post("/score", json={"text": "Lecornu rief Schoigu an."})
+        migrate.upgrade(fresh_database_url)
+        again = client.post("/score", json={"text": "Lecornu rief Schoigu an."})
+
+    assert stored.status_code == 201
+    assert scored.status_code == 503
+    assert scored.json()["error"]["details"] == {"reason": "not_migrated"}
+    assert again.status_code == 200
+
+
 def unreachable_database(tmp_path: Path) -> Settings:
     """A SQLite database whose folder cannot exist: a plain file stands where it should be."""
     (tmp_path / "blocked").write_text("not a folder")
