@@ -233,9 +233,18 @@ def optimize_index(
             "their turns in between.",
         ),
     ] = maintenance.DEFAULT_PAGES_PER_STEP,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="On SQLite, write the index anew in one transaction (writers wait): when "
+            "the merge asks for it.",
+        ),
+    ] = False,
 ) -> None:
     """Merge the SQLite full-text index into one segment, which makes every search faster (run
-    it after a bulk load, and daily); on PostgreSQL, flush and ANALYZE the index."""
+    it after a bulk load, and daily); on PostgreSQL, flush and ANALYZE the index (as the
+    owner of the table)."""
     settings = Settings()
     configure_logging("warning")
     _migrate_embedded(settings)
@@ -247,22 +256,31 @@ def optimize_index(
             result = maintenance.optimize_index(
                 engine,
                 pages_per_step=pages,
+                rebuild=rebuild,
                 progress=lambda steps: progress.update(task, completed=steps),
             )
+        except maintenance.IndexNeedsRebuild as exc:
+            _fail(str(exc))
         except ServiceError as exc:  # the writers' turn not taken in time
             _fail(f"{exc.message}; what was merged so far stays merged")
-        except DBAPIError as exc:  # PostgreSQL: the index or table not this user's
+        except DBAPIError as exc:  # not migrated, or (PostgreSQL) the table not this user's
             _fail(f"the database refused: {exc.orig}")
         finally:
             engine.dispose()
-    seconds = time.perf_counter() - started
-    if result.segments_before is None:
+    _print_optimized(result, rebuild, time.perf_counter() - started)
+
+
+def _print_optimized(result: maintenance.Optimized, rebuilt: bool, seconds: float) -> None:
+    if result.segments is None or result.levels is None:
         console.print(f"index flushed and analysed in {seconds:.1f} s")
-    else:
-        console.print(
-            f"index merged from {result.segments_before} segment(s) into "
-            f"{result.segments_after} in {seconds:.1f} s ({result.steps} transactions)"
-        )
+        return
+    (segments, segments_after), (_, levels) = result.segments, result.levels
+    done = "rebuilt" if rebuilt else "merged"
+    console.print(
+        f"index {done} from {segments} segment(s) into {segments_after} in {seconds:.1f} s "
+        f"({result.steps} transactions); its structure has {levels} levels "
+        f"(a rebuild is due past {maintenance.MAX_LEVELS})"
+    )
 
 
 @app.command()

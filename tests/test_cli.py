@@ -128,13 +128,17 @@ def test_optimize_index_merges_the_index_or_analyses_it(
     assert runner.invoke(app, ["ingest", str(feed)]).exit_code == 0
 
     result = runner.invoke(app, ["optimize-index", "--pages", "50"])
+    rebuilt = runner.invoke(app, ["optimize-index", "--rebuild"])
     refused = runner.invoke(app, ["optimize-index", "--pages", "0"])
 
     assert result.exit_code == 0, result.output
+    assert rebuilt.exit_code == 0, rebuilt.output
     if engine.dialect.name == "sqlite":
         assert re.search(r"index merged from \d+ segment\(s\) into 1 in", result.output)
+        assert re.search(r"index rebuilt from 1 segment\(s\) into 1 .* \d+ levels", rebuilt.output)
     else:
         assert "index flushed and analysed" in result.output
+        assert "index flushed and analysed" in rebuilt.output
     assert refused.exit_code == 2
     assert "Traceback" not in refused.output
 

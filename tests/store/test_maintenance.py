@@ -51,18 +51,31 @@ def _found(engine: Engine) -> list[list[int]]:
         ]
 
 
-def test_on_sqlite_the_index_is_merged_into_one_segment_step_by_step(engine: Engine) -> None:
+def _sound(engine: Engine) -> None:
+    """FTS5's own check of the index against the articles; raises where they disagree."""
+    with session_scope(engine, write=True) as session:
+        session.execute(
+            text(
+                f"INSERT INTO {search.SQLITE_FTS_TABLE}({search.SQLITE_FTS_TABLE}) "
+                "VALUES ('integrity-check')"
+            )
+        )
+
+
+def sqlite_only(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's index has no segments")
+
+
+def test_on_sqlite_the_index_is_merged_into_one_segment_step_by_step(engine: Engine) -> None:
+    sqlite_only(engine)
     _store_one_at_a_time(engine)
     found = _found(engine)
     steps: list[int] = []
 
     merged = maintenance.optimize_index(engine, pages_per_step=1, progress=steps.append)
 
-    assert merged.segments_before is not None
-    assert merged.segments_before == len(STORIES)
-    assert merged.segments_after == 1
+    assert merged.segments == (len(STORIES), 1)
     # A transaction per step, each committed: other writers take turns in between.
     assert merged.steps > 1
     assert steps == list(range(1, merged.steps + 1))
@@ -70,22 +83,77 @@ def test_on_sqlite_the_index_is_merged_into_one_segment_step_by_step(engine: Eng
     assert found[0]
     assert found[1]
     assert found[2]
+    _sound(engine)
+
+
+def test_on_sqlite_a_merge_ends_while_others_store_articles_between_its_steps(
+    engine: Engine,
+) -> None:
+    """Each step after the first carries the merge on: started again after every other
+    writer's commit, it never ended, and its structure gained a level each time."""
+    sqlite_only(engine)
+    _store_one_at_a_time(engine)
+
+    def store_another(step: int) -> None:
+        with session_scope(engine, write=True) as session:
+            repository.add_article(session, article=new(f"w{step}.example", f"Meldung {step}."))
+            session.commit()
+
+    merged = maintenance.optimize_index(engine, pages_per_step=1, progress=store_another)
+
+    assert merged.steps < 40
+    assert merged.levels is not None
+    before, after = merged.levels
+    assert after - before <= 2
+    _sound(engine)
+    with session_scope(engine) as session:
+        assert search.search_articles(session, names=[], words=["meldung"], limit=50)
 
 
 def test_on_sqlite_a_merged_index_is_left_as_it_is(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's index has no segments")
+    sqlite_only(engine)
     _store_one_at_a_time(engine)
-    maintenance.optimize_index(engine)
+    first = maintenance.optimize_index(engine)
 
     again = maintenance.optimize_index(engine)
 
-    assert again == maintenance.Optimized(1, 1, 1)
+    assert again.steps == 1
+    assert again.segments == (1, 1)
+    assert again.levels == (first.levels[1],) * 2  # type: ignore[index]
+
+
+def test_on_sqlite_a_structure_of_too_many_levels_is_rebuilt_not_merged(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqlite_only(engine)
+    _store_one_at_a_time(engine)
+    levels = maintenance.optimize_index(engine).levels
+    assert levels is not None
+    _store_one_at_a_time(engine)
+    monkeypatch.setattr(maintenance, "MAX_LEVELS", levels[1] + 1)
+
+    with pytest.raises(maintenance.IndexNeedsRebuild, match="--rebuild"):
+        maintenance.optimize_index(engine)
+    rebuilt = maintenance.optimize_index(engine, rebuild=True)
+
+    assert rebuilt.steps >= 2  # the rebuild, then the merge
+    assert rebuilt.segments is not None
+    assert rebuilt.segments[1] == 1
+    assert rebuilt.levels is not None
+    assert rebuilt.levels[1] < levels[1]
+    _sound(engine)
+    assert all(_found(engine))
+
+
+def test_the_levels_are_read_from_either_format_of_the_structure_record() -> None:
+    cookie = b"\x00\x00\x00\x07"
+    assert maintenance.structure_levels(cookie + bytes([10, 1, 5])) == 10
+    assert maintenance.structure_levels(cookie + bytes([0x87, 0x68, 3])) == 1000
+    assert maintenance.structure_levels(cookie + b"\xff\x00\x00\x01" + bytes([64, 1])) == 64
 
 
 def test_on_sqlite_articles_stored_after_a_merge_are_found_and_deleted(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's index has no segments")
+    sqlite_only(engine)
     first, *_ = _store_one_at_a_time(engine)
     maintenance.optimize_index(engine)
     with session_scope(engine, write=True) as session:
