@@ -106,7 +106,12 @@ def _warn_unless_migrated(engine: Engine, head: str | None) -> None:
         revision = migrate.current_revision(engine)
     except SQLAlchemyError:
         return  # unreachable: readiness and each request say so
-    if revision != head:
+    if revision is not None and revision != head and not migrate.known_revision(revision):
+        log.warning(
+            "the database is newer than this release: run the release that migrated it",
+            extra={"revision": revision, "head": head},
+        )
+    elif revision != head:
         log.warning(
             "the database is not migrated to this release: run `crosscheck migrate`",
             extra={"revision": revision, "head": head},

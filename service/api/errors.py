@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.schemas import ErrorResponse
 from service.errors import DatabaseUnavailable, ServiceError
+from service.store import migrate
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,8 @@ _SQLITE_NOT_A_DATABASE = frozenset({11, 26})
 _SQLITE_BUSY = 5
 # What a database not migrated to this release says when a query names what it lacks: SQLite's
 # messages, and PostgreSQL's undefined table, column, object (a text search configuration) and
-# function (unaccent's).
-_SQLITE_MISSING = ("no such table", "no such column", "no such index", "no such function")
+# function (unaccent's). A bug says the same on a migrated database: the revision tells them apart.
+_SQLITE_MISSING = ("no such table", "no such column", "no such index")
 _PG_MISSING = frozenset({"42P01", "42703", "42704", "42883"})
 
 _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -92,10 +94,9 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     metrics = getattr(request.app.state, "metrics", None)
     if metrics is not None:
         metrics.database_errors.inc()
-    if _not_migrated(exc):
+    if _names_something_missing(exc) and await run_in_threadpool(_not_migrated, request):
         log.error(
-            "the database is not migrated to this release: run `crosscheck migrate`",
-            extra={"error": str(getattr(exc, "orig", exc))},
+            "the database is not migrated to this release: run `crosscheck migrate`", exc_info=exc
         )
         return await _service_error(request, DatabaseUnavailable.not_migrated())
     log.error("database error", exc_info=exc)
@@ -109,17 +110,29 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _other_database_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DatabaseError)
-    if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_NOT_A_DATABASE or _not_migrated(exc):
+    if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_NOT_A_DATABASE:
+        return await _database_error(request, exc)
+    if _names_something_missing(exc) and await run_in_threadpool(_not_migrated, request):
         return await _database_error(request, exc)
     return await _unexpected_error(request, exc)
 
 
-def _not_migrated(exc: Exception) -> bool:
-    """Whether the error says the schema lacks something this release reads."""
+def _names_something_missing(exc: Exception) -> bool:
+    """Whether the error says the schema lacks something a statement names."""
     error = getattr(exc, "orig", None)
     if getattr(error, "sqlstate", None) in _PG_MISSING:
         return True
     return hasattr(error, "sqlite_errorcode") and str(error).startswith(_SQLITE_MISSING)
+
+
+def _not_migrated(request: Request) -> bool:
+    """Whether the database is at another revision than this release's (read in a worker
+    thread: it connects)."""
+    state = request.app.state
+    try:
+        return bool(migrate.current_revision(state.engine) != state.head_revision)
+    except SQLAlchemyError:
+        return False
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -45,7 +45,16 @@ def downgrade(database_url: str, revision: str = "base") -> None:
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    return _scripts().get_current_head()
+
+
+def known_revision(revision: str) -> bool:
+    """Whether the revision is one of this release's (a newer release's is not)."""
+    return revision in {script.revision for script in _scripts().walk_revisions()}
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
 
 
 def current_revision(engine: Engine) -> str | None:

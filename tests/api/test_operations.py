@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from service.main import create_app
 from service.settings import Settings
@@ -94,6 +94,46 @@ def test_on_sqlite_a_database_one_migration_behind_is_503_not_migrated(
     assert scored.status_code == 503
     assert scored.json()["error"]["details"] == {"reason": "not_migrated"}
     assert again.status_code == 200
+
+
+def test_a_database_newer_than_the_release_is_named_so_at_start(
+    fresh_database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    migrate.upgrade(fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+
+    with (
+        caplog.at_level(logging.WARNING),
+        TestClient(create_app(Settings(database_url=fresh_database_url))) as client,
+    ):
+        ready = client.get("/readyz")
+
+    (warning,) = [r for r in caplog.records if r.name == "service.main" and "release" in r.message]
+    assert warning.getMessage().startswith("the database is newer than this release")
+    assert ready.status_code == 503
+
+
+def test_on_sqlite_a_missing_index_at_head_is_no_migration_to_run(fresh_database_url: str) -> None:
+    """What a migration would add, missing from a database at head, is damage or a bug, not a
+    migration to run: no `not_migrated`."""
+    if not fresh_database_url.startswith("sqlite"):
+        pytest.skip("the index is SQLite's")
+    migrate.upgrade(fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_article_card"))
+    engine.dispose()
+
+    with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
+        stored = client.post("/articles", json={"source": "s.example", "text": "Lecornu rief an."})
+        scored = client.post("/score", json={"text": "Lecornu rief Schoigu an."})
+
+    assert stored.status_code == 201
+    assert scored.status_code == 503
+    assert scored.json()["error"]["details"] != {"reason": "not_migrated"}
 
 
 def unreachable_database(tmp_path: Path) -> Settings:
