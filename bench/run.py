@@ -43,7 +43,9 @@ class SizeResult:
     ingest_per_second: float
     inprocess_ms: dict[str, float] = field(default_factory=dict)  # each story's first request
     inprocess_again_ms: dict[str, float] = field(default_factory=dict)  # the same, peers cached
-    inprocess_cold_ms: dict[str, float] = field(default_factory=dict)  # first, pages as ingest left
+    inprocess_cold_ms: dict[str, float] = field(
+        default_factory=dict
+    )  # first, pages as ingest and merge left
     inprocess_medians_ms: list[float] = field(default_factory=list)  # first, each process's
     baseline_ms: dict[str, float] = field(default_factory=dict)
     http: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -326,9 +328,9 @@ def markdown(report: dict[str, Any]) -> str:
         "about a sixth), to tell a slower minute from a cost that grew. In-process requests "
         f"run in {_processes(report)}, after the database's files were read once into the OS "
         "page cache, as a server that has run a while holds them; the column after them, "
-        "before that (one process), with the pages as ingest left them. After ingest, the "
-        "index is merged (`crosscheck optimize-index`, as after any bulk load); its seconds "
-        "follow the ingest rate, which does not count them. HTTP: "
+        "before that (one process), with the pages as ingest and the index's merge left "
+        "them. After ingest, the index is merged (`crosscheck optimize-index`, as after any "
+        "bulk load); its seconds follow the ingest rate, which does not count them. HTTP: "
         f"{_http_runs(report)}; latency over all their requests.",
         "",
         "| articles | ingest/s | score in-process median / p95 / p99 ms "
@@ -360,7 +362,7 @@ def _cold(size: dict[str, Any]) -> str:
 
 def _merge(size: dict[str, Any]) -> str:
     seconds = size.get("index_merge_seconds")  # reports before the index was merged have none
-    return f" (merge {seconds:.1f} s)" if seconds else ""
+    return f" (merge {seconds:.1f} s)" if seconds is not None else ""
 
 
 def _speed(size: dict[str, Any]) -> str:

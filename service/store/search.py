@@ -278,8 +278,10 @@ def _match_counts(session: Session, words: list[str]) -> dict[str, int]:
 
 # FTS5 keeps the structure of its index in one record of its data table. Every committed
 # write to the index (an article stored, changed or deleted) writes it anew with a larger
-# write counter, so its bytes do not come back; only 'rebuild' and 'delete-all', which the
-# service never runs, reset the counter.
+# write counter, so its bytes do not come back. A merge (`crosscheck optimize-index`) writes
+# it anew too, with the counter as it was, and changes no term's articles; a rebuild
+# (`--rebuild`) and 'delete-all' reset the counter, after which the bytes of an earlier state
+# could come back: what was remembered of it is forgotten within `_TermCounts.ttl` anyway.
 _INDEX_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 10")
 
 

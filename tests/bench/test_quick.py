@@ -49,7 +49,7 @@ def test_quick_benchmark_writes_its_results(
     )
     assert "| 1,000 |" in result.stdout
     assert size["machine_speed_ms"] > 0
-    assert size["index_merge_seconds"] > 0
+    assert size["index_merge_seconds"] >= 0
     assert f"(merge {size['index_merge_seconds']:.1f} s)" in result.stdout
     assert Path(sys.executable).resolve().as_posix() in report["machine"]["interpreter"]
     assert f"interpreter {report['machine']['interpreter']}" in result.stdout
