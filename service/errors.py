@@ -75,13 +75,17 @@ class DatabaseUnavailable(ServiceError):
         return cls("the database is busy; try again shortly", details={"reason": "busy"})
 
     @classmethod
-    def not_migrated(cls) -> "DatabaseUnavailable":
+    def not_migrated(cls, *, newer: bool = False) -> "DatabaseUnavailable":
         """A table, column or index this release reads is missing: the database has not been
-        migrated to it. Retried, the request succeeds once the operator has migrated."""
-        return cls(
-            "the database is not migrated to this release; the operator runs `crosscheck migrate`",
-            details={"reason": "not_migrated"},
+        migrated to it (or was migrated by a newer release, and then changed). Retried, the
+        request succeeds once the operator has migrated."""
+        message = (
+            "the database was migrated by a newer release than this one"
+            if newer
+            else "the database is not migrated to this release; the operator runs "
+            "`crosscheck migrate`"
         )
+        return cls(message, details={"reason": "not_migrated"})
 
 
 class TooManyRequests(ServiceError):

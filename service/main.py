@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
+from alembic.util.exc import CommandError
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -104,8 +105,8 @@ def _warn_unless_migrated(engine: Engine, head: str | None) -> None:
     request that reads what is missing answers 503 `not_migrated` until it is."""
     try:
         revision = migrate.current_revision(engine)
-    except SQLAlchemyError:
-        return  # unreachable: readiness and each request say so
+    except (SQLAlchemyError, CommandError):
+        return  # unreachable, or a revision table Alembic cannot read: readiness says so
     if revision is not None and revision != head and not migrate.known_revision(revision):
         log.warning(
             "the database is newer than this release: run the release that migrated it",

@@ -4,6 +4,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from alembic.util.exc import CommandError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -91,14 +92,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    metrics = getattr(request.app.state, "metrics", None)
-    if metrics is not None:
-        metrics.database_errors.inc()
-    if _names_something_missing(exc) and await run_in_threadpool(_not_migrated, request):
-        log.error(
-            "the database is not migrated to this release: run `crosscheck migrate`", exc_info=exc
-        )
-        return await _service_error(request, DatabaseUnavailable.not_migrated())
+    if _names_something_missing(exc):
+        return await _something_missing(request, exc)
+    _count_database_error(request)
     log.error("database error", exc_info=exc)
     if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == _SQLITE_BUSY:
         # SQLite's own busy timeout ran out: overload, or a writer that does not take turns.
@@ -112,9 +108,15 @@ async def _other_database_error(request: Request, exc: Exception) -> JSONRespons
     assert isinstance(exc, DatabaseError)
     if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_NOT_A_DATABASE:
         return await _database_error(request, exc)
-    if _names_something_missing(exc) and await run_in_threadpool(_not_migrated, request):
-        return await _database_error(request, exc)
+    if _names_something_missing(exc):
+        return await _something_missing(request, exc)
     return await _unexpected_error(request, exc)
+
+
+def _count_database_error(request: Request) -> None:
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.database_errors.inc()
 
 
 def _names_something_missing(exc: Exception) -> bool:
@@ -125,14 +127,25 @@ def _names_something_missing(exc: Exception) -> bool:
     return hasattr(error, "sqlite_errorcode") and str(error).startswith(_SQLITE_MISSING)
 
 
-def _not_migrated(request: Request) -> bool:
-    """Whether the database is at another revision than this release's (read in a worker
-    thread: it connects)."""
+async def _something_missing(request: Request, exc: Exception) -> JSONResponse:
+    """503 not_migrated when the database is at another revision than this release's; at its
+    revision, what is missing is a bug or damage: 500, with the traceback."""
     state = request.app.state
-    try:
-        return bool(migrate.current_revision(state.engine) != state.head_revision)
-    except SQLAlchemyError:
-        return False
+    try:  # in a worker thread: it connects
+        revision = await run_in_threadpool(migrate.current_revision, state.engine)
+    except (SQLAlchemyError, CommandError):
+        revision = state.head_revision  # unknown: nothing says the schema is behind
+    if revision == state.head_revision:
+        return await _unexpected_error(request, exc)
+    _count_database_error(request)
+    newer = revision is not None and not migrate.known_revision(revision)
+    log.error(
+        "the database is newer than this release"
+        if newer
+        else "the database is not migrated to this release: run `crosscheck migrate`",
+        extra={"revision": revision, "head": state.head_revision, "error": str(exc).split("\n")[0]},
+    )
+    return await _service_error(request, DatabaseUnavailable.not_migrated(newer=newer))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
