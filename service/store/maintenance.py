@@ -35,9 +35,9 @@ _PG_STATEMENTS = (
 # About 2 MB a step: 30-100 ms each at 100k articles.
 DEFAULT_PAGES_PER_STEP = 500
 # FTS5 reports an index whose structure has more than 2000 levels as corrupt. A full merge adds
-# a level or two to it (SQLite 3.40, which Debian 12 and the image ship, sets no bound; later
-# releases keep it at 64), and only a rebuild takes them away: past this many, the merge is
-# refused and a rebuild asked for.
+# two to it (SQLite 3.40, which Debian 12 and the image ship, sets no bound; later releases keep
+# it at 64), and only a rebuild takes them away: past this many (about 500 runs, 16 months of
+# daily ones), the merge is refused and a rebuild asked for.
 MAX_LEVELS = 1000
 
 
@@ -100,6 +100,8 @@ def _merge(engine: Engine, pages: int, progress: Callable[[int], None]) -> int:
             # between started the merge again, a level higher, and it never ended.
             session.execute(_SQLITE_MERGE, {"pages": -pages if steps == 0 else pages})
             # FTS5's sign that there was nothing left to merge: fewer than two rows written.
+            # (A step can also find nothing to do while writers' segments outnumber the
+            # merge's on a level below it; the merge is then carried on by the next run.)
             merging = session.execute(_SQLITE_CHANGES).scalar_one() - changes >= 2
             session.commit()
         steps += 1

@@ -110,6 +110,60 @@ def test_on_sqlite_a_merge_ends_while_others_store_articles_between_its_steps(
         assert search.search_articles(session, names=[], words=["meldung"], limit=50)
 
 
+def _varints(record: bytes, at: int) -> Iterator[int]:
+    while at < len(record):
+        value = 0
+        for index in range(9):
+            byte = record[at + index]
+            value = (value << 8) | byte if index == 8 else (value << 7) | (byte & 0x7F)
+            if index == 8 or byte < 0x80:
+                at += index + 1
+                break
+        yield value
+
+
+def _pending_merges(engine: Engine) -> list[int]:
+    """Each level's segments in a merge under way, from FTS5's structure record (its legacy
+    format: the cookie, then levels, segments and write counter, then per level the segments
+    being merged, the segments, and three numbers per segment)."""
+    with session_scope(engine) as session:
+        record = maintenance._structure(session)
+    numbers = _varints(record, 4)
+    levels, _, _ = next(numbers), next(numbers), next(numbers)
+    pending = []
+    for _ in range(levels):
+        merging, segments = next(numbers), next(numbers)
+        for _ in range(3 * segments):
+            next(numbers)
+        pending.append(merging)
+    return pending
+
+
+def test_on_sqlite_a_merge_of_many_pages_ends_whole_while_others_store_between_its_steps(
+    engine: Engine,
+) -> None:
+    """A merge that takes several steps is carried to its end, however few segments it
+    gathered, while writers add segments below it."""
+    sqlite_only(engine)
+    with session_scope(engine, write=True) as session:  # one segment of many pages
+        for n in range(300):
+            body = f"Bericht {n} über Lecornu, Schoigu und die Lage in Region{n} am Tag {n}."
+            repository.add_article(session, article=new(f"bulk{n}.example", body))
+        session.commit()
+    _store_one_at_a_time(engine)
+
+    def store_another(step: int) -> None:
+        with session_scope(engine, write=True) as session:
+            repository.add_article(session, article=new(f"w{step}.example", f"Meldung {step}."))
+            session.commit()
+
+    merged = maintenance.optimize_index(engine, pages_per_step=1, progress=store_another)
+
+    assert merged.steps > 3
+    assert not any(_pending_merges(engine))
+    _sound(engine)
+
+
 def test_on_sqlite_a_merged_index_is_left_as_it_is(engine: Engine) -> None:
     sqlite_only(engine)
     _store_one_at_a_time(engine)
