@@ -33,6 +33,15 @@ def stored(engine: Engine) -> int:
         return repository.count_articles(session)
 
 
+def _demo_feed(folder: Path) -> Path:
+    """The demo corpus as a JSON Lines file, as a newsroom's export would be."""
+    feed = folder / "feed.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps(article) for article in demo_articles()) + "\n", encoding="utf-8"
+    )
+    return feed
+
+
 def test_ingest_json_lines_and_a_folder_of_text_files(
     runner: CliRunner, engine: Engine, tmp_path: Path
 ) -> None:
@@ -91,10 +100,7 @@ def test_demo_corpus_loads_into_an_empty_store_only(engine: Engine, settings: Se
 def test_score_reanalyse_and_reliability_commands(
     runner: CliRunner, engine: Engine, tmp_path: Path
 ) -> None:
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text(
-        "\n".join(json.dumps(article) for article in demo_articles()) + "\n", encoding="utf-8"
-    )
+    feed = _demo_feed(tmp_path)
     article = tmp_path / "draft.txt"
     article.write_text(
         "Bei einem Drohnenangriff auf Kyjiw sind 6 Menschen getötet worden, sagte Witali "
@@ -121,10 +127,7 @@ def test_score_reanalyse_and_reliability_commands(
 def test_optimize_index_merges_the_index_or_analyses_it(
     runner: CliRunner, engine: Engine, tmp_path: Path
 ) -> None:
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text(
-        "\n".join(json.dumps(article) for article in demo_articles()) + "\n", encoding="utf-8"
-    )
+    feed = _demo_feed(tmp_path)
     assert runner.invoke(app, ["ingest", str(feed)]).exit_code == 0
 
     result = runner.invoke(app, ["optimize-index", "--pages", "50"])

@@ -1,6 +1,6 @@
 """Index upkeep: SQLite's full-text segments merged into one, PostgreSQL's index analysed."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, text
@@ -62,6 +62,18 @@ def _sound(engine: Engine) -> None:
         )
 
 
+def _storing_between_steps(engine: Engine) -> Callable[[int], None]:
+    """A progress callback that stores an article in a transaction of its own, as another
+    writer would between two steps of the merge."""
+
+    def store_another(step: int) -> None:
+        with session_scope(engine, write=True) as session:
+            repository.add_article(session, article=new(f"w{step}.example", f"Meldung {step}."))
+            session.commit()
+
+    return store_another
+
+
 def sqlite_only(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's index has no segments")
@@ -94,12 +106,9 @@ def test_on_sqlite_a_merge_ends_while_others_store_articles_between_its_steps(
     sqlite_only(engine)
     _store_one_at_a_time(engine)
 
-    def store_another(step: int) -> None:
-        with session_scope(engine, write=True) as session:
-            repository.add_article(session, article=new(f"w{step}.example", f"Meldung {step}."))
-            session.commit()
-
-    merged = maintenance.optimize_index(engine, pages_per_step=1, progress=store_another)
+    merged = maintenance.optimize_index(
+        engine, pages_per_step=1, progress=_storing_between_steps(engine)
+    )
 
     assert merged.steps < 40
     assert merged.levels is not None
@@ -152,12 +161,9 @@ def test_on_sqlite_a_merge_of_many_pages_ends_whole_while_others_store_between_i
         session.commit()
     _store_one_at_a_time(engine)
 
-    def store_another(step: int) -> None:
-        with session_scope(engine, write=True) as session:
-            repository.add_article(session, article=new(f"w{step}.example", f"Meldung {step}."))
-            session.commit()
-
-    merged = maintenance.optimize_index(engine, pages_per_step=1, progress=store_another)
+    merged = maintenance.optimize_index(
+        engine, pages_per_step=1, progress=_storing_between_steps(engine)
+    )
 
     assert merged.steps > 3
     assert not any(_pending_merges(engine))
