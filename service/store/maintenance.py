@@ -45,7 +45,7 @@ class IndexNeedsRebuild(Exception):
     def __init__(self, levels: int) -> None:
         super().__init__(
             f"the index's structure has {levels} levels (FTS5 gives up at 2000, and each merge "
-            f"adds one or two): rebuild it instead (`crosscheck optimize-index --rebuild`)"
+            f"adds two): rebuild it instead (`crosscheck optimize-index --rebuild`)"
         )
         self.levels = levels
 
