@@ -10,14 +10,14 @@ leave out common lexemes (`search._CommonLexemes`) are gathered at once, not whe
 gets to it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, TextClause, text
 from sqlmodel import Session
 
 from service.store.db import session_scope
-from service.store.search import PG_SEARCH_INDEX, SQLITE_FTS_TABLE
+from service.store.search import INDEX_STRUCTURE, PG_SEARCH_INDEX, SQLITE_FTS_TABLE
 
 _SQLITE_MERGE = text(
     f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}, rank) VALUES ('merge', :pages)"
@@ -26,7 +26,6 @@ _SQLITE_REBUILD = text(f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALU
 _SQLITE_CHANGES = text("SELECT total_changes()")
 # Each segment's b-tree has at least one row in this table.
 _SQLITE_SEGMENTS = text(f"SELECT count(DISTINCT segid) FROM {SQLITE_FTS_TABLE}_idx")
-_SQLITE_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 10")
 _PG_STATEMENTS = (
     text(f"SELECT gin_clean_pending_list('{PG_SEARCH_INDEX}'::regclass)"),
     text("ANALYZE article"),
@@ -79,7 +78,7 @@ def optimize_index(
         _write(engine, *_PG_STATEMENTS)
         progress(1)
         return Optimized(1)
-    segments, levels = _segments(engine), _levels(engine)
+    segments, levels = _shape(engine)
     if rebuild:
         _write(engine, _SQLITE_REBUILD)  # in several segments (9 at 100k), which the merge joins
         progress(1)
@@ -87,7 +86,8 @@ def optimize_index(
         raise IndexNeedsRebuild(levels)
     done = int(rebuild)
     steps = done + _merge(engine, pages_per_step, lambda step: progress(done + step))
-    return Optimized(steps, (segments, _segments(engine)), (levels, _levels(engine)))
+    segments_after, levels_after = _shape(engine)
+    return Optimized(steps, (segments, segments_after), (levels, levels_after))
 
 
 def _merge(engine: Engine, pages: int, progress: Callable[[int], None]) -> int:
@@ -116,18 +116,16 @@ def _write(engine: Engine, *statements: TextClause) -> None:
         session.commit()
 
 
-def _segments(engine: Engine) -> int:
+def _shape(engine: Engine) -> tuple[int, int]:
+    """The index's segments, and the levels of its structure."""
     with session_scope(engine) as session:
-        return int(session.execute(_SQLITE_SEGMENTS).scalar_one())
+        segments = int(session.execute(_SQLITE_SEGMENTS).scalar_one())
+        return segments, structure_levels(structure(session))
 
 
-def _levels(engine: Engine) -> int:
-    with session_scope(engine) as session:
-        return structure_levels(_structure(session))
-
-
-def _structure(session: Session) -> bytes:
-    record = session.execute(_SQLITE_STRUCTURE).scalar()
+def structure(session: Session) -> bytes:
+    """FTS5's structure record of the index (`search.INDEX_STRUCTURE`)."""
+    record = session.execute(INDEX_STRUCTURE).scalar()
     return bytes(record) if record else b""
 
 
@@ -135,11 +133,20 @@ def structure_levels(record: bytes) -> int:
     """The levels of FTS5's structure record: the first varint after its 4-byte cookie (and
     after the marker of the second format, which contentless tables use)."""
     at = 8 if record[4:8] == b"\xff\x00\x00\x01" else 4
-    value = 0
-    for index, byte in enumerate(record[at : at + 9]):
-        if index == 8:
-            return (value << 8) | byte
-        value = (value << 7) | (byte & 0x7F)
-        if byte < 0x80:
-            return value
-    return value
+    return next(varints(record, at), 0)
+
+
+def varints(record: bytes, at: int) -> Iterator[int]:
+    """The SQLite varints of `record` from `at`: seven bits a byte, high bit set where more
+    follow, and all eight bits of a ninth byte."""
+    while at < len(record):
+        value = 0
+        for index, byte in enumerate(record[at : at + 9]):
+            if index == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                break
+        at += index + 1
+        yield value

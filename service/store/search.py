@@ -282,7 +282,7 @@ def _match_counts(session: Session, words: list[str]) -> dict[str, int]:
 # it anew too, with the counter as it was, and changes no term's articles; a rebuild
 # (`--rebuild`) and 'delete-all' reset the counter, after which the bytes of an earlier state
 # could come back: what was remembered of it is forgotten within `_TermCounts.ttl` anyway.
-_INDEX_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 10")
+INDEX_STRUCTURE = text(f"SELECT block FROM {SQLITE_FTS_TABLE}_data WHERE id = 10")
 
 
 def _index_state(session: Session) -> bytes | None:
@@ -292,7 +292,7 @@ def _index_state(session: Session) -> bytes | None:
 
     def read() -> bytes | None:
         try:  # on SQLite a failed statement leaves the transaction as it was
-            return session.connection().execute(_INDEX_STRUCTURE).scalar()
+            return session.connection().execute(INDEX_STRUCTURE).scalar()
         except DBAPIError as exc:
             log.warning("cannot read the index's structure", extra={"error": str(exc)})
             return None

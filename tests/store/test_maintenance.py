@@ -119,25 +119,13 @@ def test_on_sqlite_a_merge_ends_while_others_store_articles_between_its_steps(
         assert search.search_articles(session, names=[], words=["meldung"], limit=50)
 
 
-def _varints(record: bytes, at: int) -> Iterator[int]:
-    while at < len(record):
-        value = 0
-        for index in range(9):
-            byte = record[at + index]
-            value = (value << 8) | byte if index == 8 else (value << 7) | (byte & 0x7F)
-            if index == 8 or byte < 0x80:
-                at += index + 1
-                break
-        yield value
-
-
 def _pending_merges(engine: Engine) -> list[int]:
     """Each level's segments in a merge under way, from FTS5's structure record (its legacy
     format: the cookie, then levels, segments and write counter, then per level the segments
     being merged, the segments, and three numbers per segment)."""
     with session_scope(engine) as session:
-        record = maintenance._structure(session)
-    numbers = _varints(record, 4)
+        record = maintenance.structure(session)
+    numbers = maintenance.varints(record, 4)
     levels, _, _ = next(numbers), next(numbers), next(numbers)
     pending = []
     for _ in range(levels):
