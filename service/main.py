@@ -104,15 +104,15 @@ def _warn_unless_migrated(engine: Engine, head: str | None) -> None:
     (`serve --no-migrate`, or PostgreSQL before the deploy step): /readyz answers 503 and every
     request that reads what is missing answers 503 `not_migrated` until it is."""
     try:
-        revision = migrate.current_revision(engine)
+        revision, state = migrate.schema_state(engine)
     except (SQLAlchemyError, CommandError):
         return  # unreachable, or a revision table Alembic cannot read: readiness says so
-    if revision is not None and revision != head and not migrate.known_revision(revision):
+    if state == "newer":
         log.warning(
             "the database is newer than this release: run the release that migrated it",
             extra={"revision": revision, "head": head},
         )
-    elif revision != head:
+    elif state == "behind":
         log.warning(
             "the database is not migrated to this release: run `crosscheck migrate`",
             extra={"revision": revision, "head": head},

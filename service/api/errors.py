@@ -130,20 +130,20 @@ def _names_something_missing(exc: Exception) -> bool:
 async def _something_missing(request: Request, exc: Exception) -> JSONResponse:
     """503 not_migrated when the database is at another revision than this release's; at its
     revision, what is missing is a bug or damage: 500, with the traceback."""
-    state = request.app.state
-    try:  # in a worker thread: it connects
-        revision = await run_in_threadpool(migrate.current_revision, state.engine)
+    app = request.app.state
+    try:  # in a worker thread: it connects, and reads the migrations
+        revision, state = await run_in_threadpool(migrate.schema_state, app.engine)
     except (SQLAlchemyError, CommandError):
-        revision = state.head_revision  # unknown: nothing says the schema is behind
-    if revision == state.head_revision:
+        revision, state = None, "at_head"  # unknown: nothing says the schema is behind
+    if state == "at_head":
         return await _unexpected_error(request, exc)
     _count_database_error(request)
-    newer = revision is not None and not migrate.known_revision(revision)
+    newer = state == "newer"
     log.error(
         "the database is newer than this release"
         if newer
         else "the database is not migrated to this release: run `crosscheck migrate`",
-        extra={"revision": revision, "head": state.head_revision, "error": str(exc).split("\n")[0]},
+        extra={"revision": revision, "head": app.head_revision, "error": str(exc).split("\n")[0]},
     )
     return await _service_error(request, DatabaseUnavailable.not_migrated(newer=newer))
 

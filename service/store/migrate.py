@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
@@ -48,9 +49,18 @@ def head_revision() -> str | None:
     return _scripts().get_current_head()
 
 
-def known_revision(revision: str) -> bool:
-    """Whether the revision is one of this release's (a newer release's is not)."""
-    return revision in {script.revision for script in _scripts().walk_revisions()}
+SchemaState = Literal["at_head", "behind", "newer"]
+
+
+def schema_state(engine: Engine) -> tuple[str | None, SchemaState]:
+    """The database's revision, and where it stands against this release's head: behind it
+    (none at all included), or newer (a revision this release does not know)."""
+    revision = current_revision(engine)
+    scripts = _scripts()
+    if revision == scripts.get_current_head():
+        return revision, "at_head"
+    known = revision is None or revision in {s.revision for s in scripts.walk_revisions()}
+    return revision, "behind" if known else "newer"
 
 
 def _scripts() -> ScriptDirectory:
