@@ -43,9 +43,7 @@ class SizeResult:
     ingest_per_second: float
     inprocess_ms: dict[str, float] = field(default_factory=dict)  # each story's first request
     inprocess_again_ms: dict[str, float] = field(default_factory=dict)  # the same, peers cached
-    inprocess_cold_ms: dict[str, float] = field(
-        default_factory=dict
-    )  # first, pages as ingest and merge left
+    inprocess_cold_ms: dict[str, float] = field(default_factory=dict)  # first, not read through
     inprocess_medians_ms: list[float] = field(default_factory=list)  # first, each process's
     baseline_ms: dict[str, float] = field(default_factory=dict)
     http: dict[str, dict[str, Any]] = field(default_factory=dict)
