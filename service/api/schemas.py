@@ -107,7 +107,10 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready", "unavailable"]
     database: bool
-    migrations: Literal["at_head", "behind", "unknown"]
+    migrations: Literal["at_head", "behind", "newer", "unknown"] = Field(
+        description="Where the database's schema stands against this release's: `newer` when a "
+        "later release migrated it (roll this one forward, not the database back)."
+    )
     revision: str | None
     head: str | None
 

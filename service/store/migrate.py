@@ -56,11 +56,16 @@ def schema_state(engine: Engine) -> tuple[str | None, SchemaState]:
     """The database's revision, and where it stands against this release's head: behind it
     (none at all included), or newer (a revision this release does not know)."""
     revision = current_revision(engine)
+    return revision, state_of(revision)
+
+
+def state_of(revision: str | None) -> SchemaState:
+    """Where `revision` stands against this release's head."""
     scripts = _scripts()
     if revision == scripts.get_current_head():
-        return revision, "at_head"
+        return "at_head"
     known = revision is None or revision in {s.revision for s in scripts.walk_revisions()}
-    return revision, "behind" if known else "newer"
+    return "behind" if known else "newer"
 
 
 def _scripts() -> ScriptDirectory:

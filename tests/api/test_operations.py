@@ -114,6 +114,8 @@ def test_a_database_newer_than_the_release_is_named_so_at_start(
     (warning,) = [r for r in caplog.records if r.name == "service.main" and "release" in r.message]
     assert warning.getMessage().startswith("the database is newer than this release")
     assert ready.status_code == 503
+    assert ready.json()["migrations"] == "newer"
+    assert ready.json()["revision"] == "9999"
 
 
 def test_on_sqlite_a_missing_index_at_head_is_no_migration_to_run(fresh_database_url: str) -> None:

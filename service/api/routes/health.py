@@ -41,7 +41,7 @@ def readyz(request: Request) -> JSONResponse:
     body = Readiness(
         status="ready" if at_head else "unavailable",
         database=True,
-        migrations="at_head" if at_head else "behind",
+        migrations="at_head" if at_head else migrate.state_of(revision),
         revision=revision,
         head=head,
     )
