@@ -118,6 +118,23 @@ def test_a_database_newer_than_the_release_is_named_so_at_start(
     assert ready.json()["revision"] == "9999"
 
 
+def test_readyz_is_503_unknown_when_the_database_names_several_revisions(
+    fresh_database_url: str,
+) -> None:
+    migrate.upgrade(fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
+    engine.dispose()
+
+    with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
+        ready = client.get("/readyz")
+
+    assert ready.status_code == 503
+    assert ready.json()["database"] is True
+    assert ready.json()["migrations"] == "unknown"
+
+
 def test_on_sqlite_a_missing_index_at_head_is_no_migration_to_run(fresh_database_url: str) -> None:
     """What a migration would add, missing from a database at head, is damage or a bug, not a
     migration to run: a 500 that alerts, not a 503 that clients retry."""

@@ -2,6 +2,7 @@
 
 import logging
 
+from alembic.util.exc import CommandError
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -31,10 +32,15 @@ def readyz(request: Request) -> JSONResponse:
     head = request.app.state.head_revision
     try:
         revision = migrate.current_revision(request.app.state.engine)
-    except SQLAlchemyError as exc:
-        log.warning("readiness: database unreachable", extra={"error": type(exc).__name__})
+    except (SQLAlchemyError, CommandError) as exc:
+        # CommandError: the database answered, but alembic_version names several revisions
+        reachable = isinstance(exc, CommandError)
+        log.warning(
+            "readiness: " + ("revision unclear" if reachable else "database unreachable"),
+            extra={"error": type(exc).__name__},
+        )
         body = Readiness(
-            status="unavailable", database=False, migrations="unknown", revision=None, head=head
+            status="unavailable", database=reachable, migrations="unknown", revision=None, head=head
         )
         return JSONResponse(body.model_dump(), status_code=503)
     at_head = revision == head
