@@ -29,6 +29,15 @@ def metric(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
+def migrated_then(database_url: str, statement: str) -> None:
+    """Migrate the database to head, then change it behind the service's back."""
+    migrate.upgrade(database_url)
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
 def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 
@@ -99,11 +108,7 @@ def test_on_sqlite_a_database_one_migration_behind_is_503_not_migrated(
 def test_a_database_newer_than_the_release_is_named_so_at_start(
     fresh_database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    migrate.upgrade(fresh_database_url)
-    engine = create_engine(fresh_database_url)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
-    engine.dispose()
+    migrated_then(fresh_database_url, "UPDATE alembic_version SET version_num = '9999'")
 
     with (
         caplog.at_level(logging.WARNING),
@@ -121,11 +126,7 @@ def test_a_database_newer_than_the_release_is_named_so_at_start(
 def test_readyz_is_503_unknown_when_the_database_names_several_revisions(
     fresh_database_url: str,
 ) -> None:
-    migrate.upgrade(fresh_database_url)
-    engine = create_engine(fresh_database_url)
-    with engine.begin() as connection:
-        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
-    engine.dispose()
+    migrated_then(fresh_database_url, "INSERT INTO alembic_version (version_num) VALUES ('0001')")
 
     with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
         ready = client.get("/readyz")
@@ -140,11 +141,7 @@ def test_on_sqlite_a_missing_index_at_head_is_no_migration_to_run(fresh_database
     migration to run: a 500 that alerts, not a 503 that clients retry."""
     if not fresh_database_url.startswith("sqlite"):
         pytest.skip("the index is SQLite's")
-    migrate.upgrade(fresh_database_url)
-    engine = create_engine(fresh_database_url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP INDEX ix_article_card"))
-    engine.dispose()
+    migrated_then(fresh_database_url, "DROP INDEX ix_article_card")
 
     with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
         stored = client.post("/articles", json={"source": "s.example", "text": "Lecornu rief an."})
