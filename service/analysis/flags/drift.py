@@ -101,7 +101,13 @@ def _another_person(first_name: str | None, expected: str, phrases: list[str]) -
         for i in range(1, len(words))
         if words[i] == expected and not _is_title(words[i - 1])
     }
-    return bool(before) and not any(variants(first_name, b) or first_name == b for b in before)
+    return bool(before) and not any(_same_first_name(first_name, b) for b in before)
+
+
+def _same_first_name(first: str, second: str) -> bool:
+    """ "Sebastien" and "Sébastien", "Dmitrij" and "Dmitri" name one person, and so do two
+    variants: only a first name unlike all of the peers' marks another."""
+    return fold(first) == fold(second) or accepted_alike(first, second) or variants(first, second)
 
 
 def female_form(first: str, second: str) -> bool:

@@ -41,6 +41,15 @@ def test_inflections_accents_and_spellings_the_peers_use_are_not_drift(flags: Fl
     assert drift(flags(text, peers=PEERS_DE)) == []
 
 
+def test_a_misspelled_surname_after_an_accepted_spelling_of_the_first_name_drifts(
+    flags: FlagRun,
+) -> None:
+    """ "Sebastien" is the peers' "Sébastien": the same person, whose surname is misspelled."""
+    text = "Sebastien Lecorno telefonierte mit Schoigu."
+
+    assert drift(flags(text, peers=PEERS_DE)) == [("peers", "Lecorno", "Lecornu")]
+
+
 def test_different_people_with_similar_sounding_names_are_not_drift(flags: FlagRun) -> None:
     peers = ("Präsident Wladimir Putin sprach mit Wladimir Klitschko.",) * 2
     text = "Wolodymyr Selenskyj antwortete Putin am Abend."
