@@ -55,13 +55,35 @@ def name_key(name: str) -> str:
 
 def accepted_alike(first: str, second: str) -> bool:
     """Whether both are spellings in accepted use ("Kiew" and "Kyjiw", "Zelensky's" and
-    "Zelenskyy"), which no editor wants flagged."""
+    "Zelenskyy", "Medwedjew" and "Medwedew"), which no editor wants flagged."""
     forms = [_POSSESSIVE.sub("", fold(word)) for word in (first, second)]
-    return any(
+    return bool(_press_forms(forms[0]) & _press_forms(forms[1])) or any(
         any(form in group or form.removesuffix("s") in group for form in forms[:1])
         and any(form in group or form.removesuffix("s") in group for form in forms[1:])
         for group in ACCEPTED_SPELLINGS
     )
+
+
+# Newsrooms write one Russian or Ukrainian name by several accepted conventions, in German and
+# English alike: "Schojgu" and "Schoigu", "Medwedjew" and "Medwedew", "Dmitrij", "Dmitri" and
+# "Dmitry", "Selenskyj" and "Selenski". Each rule writes the variants of one choice alike.
+_PRESS_VARIANTS = (
+    (re.compile(r"(?<=[aeiou])[jy](?![aeiou])"), "i"),
+    (re.compile(r"(?<=[^aeiouj])je"), "e"),
+    (re.compile(r"(?:ij|yj|iy|yy|ii|y)$"), "i"),
+)
+
+
+@_MEMO
+def _press_forms(folded: str) -> frozenset[str]:
+    """A folded spelling, and without a genitive "s", with the press conventions undone."""
+    stems = {folded, folded[:-1]} if folded.endswith("s") and len(folded) > 4 else {folded}
+    forms = set()
+    for stem in stems:
+        for pattern, replacement in _PRESS_VARIANTS:
+            stem = pattern.sub(replacement, stem)
+        forms.add(stem)
+    return frozenset(forms)
 
 
 def inflections(key: str) -> frozenset[str]:

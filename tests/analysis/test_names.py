@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.analysis.names import name_key, same_name
+from service.analysis.names import accepted_alike, name_key, same_name
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,39 @@ def test_different_names_stay_apart() -> None:
     assert not same_name(name_key("Licorno"), name_key("Lecornu"))
     assert not same_name(name_key("Soygu"), name_key("Schoigu"))
     assert not same_name(name_key("Putin"), name_key("Macron"))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Medwedjew", "Medwedew"),
+        ("Dmitrij", "Dmitri"),
+        ("Dmitriy", "Dmitry"),
+        ("Selenskij", "Selenskyj"),
+        ("Selenskijs", "Selenski"),
+        ("Schojgu", "Schoigu"),
+        ("Nawalnyj", "Nawalny"),
+        ("Sergey", "Sergei"),
+        ("Andriy", "Andrii"),
+        ("Kiew", "Kyjiw"),
+    ],
+)
+def test_spellings_of_accepted_press_conventions_are_alike(first: str, second: str) -> None:
+    assert accepted_alike(first, second)
+    assert accepted_alike(second, first)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Medwedwe", "Medwedew"),
+        ("Selenksyj", "Selenskyj"),
+        ("Soygu", "Schoigu"),
+        ("Sojgu", "Schoigu"),
+        ("Licorno", "Lecornu"),
+        ("Lecorny", "Lecornu"),
+        ("Wolodimir", "Wolodymyr"),
+    ],
+)
+def test_misspellings_are_no_accepted_convention(first: str, second: str) -> None:
+    assert not accepted_alike(first, second)

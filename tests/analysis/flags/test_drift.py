@@ -41,6 +41,16 @@ def test_inflections_accents_and_spellings_the_peers_use_are_not_drift(flags: Fl
     assert drift(flags(text, peers=PEERS_DE)) == []
 
 
+def test_accepted_press_conventions_of_russian_names_are_not_drift(flags: FlagRun) -> None:
+    peers = (
+        "Dmitri Medwedew drohte dem Westen. Verteidigungsminister Sergej Schoigu schwieg.",
+        "Der frühere Präsident Dmitri Medwedew drohte erneut, Schoigu kündigte Verbände an.",
+    )
+    text = "Dmitrij Medwedjew drohte. Medwedjews Worte galten dem Westen, sagte Sergej Schojgu."
+
+    assert drift(flags(text, peers=peers)) == []
+
+
 def test_a_misspelled_surname_after_an_accepted_spelling_of_the_first_name_drifts(
     flags: FlagRun,
 ) -> None:
