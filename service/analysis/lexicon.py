@@ -345,4 +345,11 @@ ACCEPTED_SPELLINGS = (
     frozenset({"dnipro", "dnjepr"}),
     frozenset({"gaddafi", "qaddafi", "gadhafi"}),
     frozenset({"navalny", "navalnyy"}),
+    # English spellings of Russian first names, all in use; German writes them with a "j".
+    frozenset({"sergei", "sergey"}),
+    frozenset({"dmitry", "dmitri", "dmitriy"}),
+    frozenset({"andrei", "andrey"}),
+    frozenset({"alexei", "alexey", "aleksei", "aleksey"}),
+    frozenset({"yuri", "yury", "yuriy"}),
+    frozenset({"vitali", "vitaly", "vitaliy"}),
 )

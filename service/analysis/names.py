@@ -53,36 +53,47 @@ def name_key(name: str) -> str:
     return _REPEATED.sub(r"\1", key)
 
 
+# Names written from Cyrillic carry the marks of their transliteration: a "j" inside the word
+# ("Medwedjew", "Schojgu", "Dmitrij") or an ending such as "-yj", "-iy", "-yi" ("Selenskyj",
+# "Dmitriy", "Syrskyi"). Newsrooms write such a name by several accepted conventions, and these
+# rules write the variants of one choice alike: "Schojgu" and "Schoigu", "Medwedjew" and
+# "Medwedew", "Dmitrij" and "Dmitri", "Selenskij" and "Selenskyj", "Julija" and "Julia". Names
+# without the marks get none of them: "Sarkozi" and "Steynmeier" stay misspellings.
+_CYRILLIC_MARK = re.compile(r"(?<=.)j|(?:ij|yj|iy|yi|yy|ii)s?$")
+_PRESS_CONVENTIONS = (
+    (re.compile(r"(?<=i)j(?=a)"), ""),
+    (re.compile(r"(?<=[aeiou])[jy](?![aeiou])"), "i"),
+    (re.compile(r"(?<=[^aeiouj])je"), "e"),
+    (re.compile(r"(?:ij|yj|iy|yi|yy|ii|y)$"), "i"),
+)
+
+
 def accepted_alike(first: str, second: str) -> bool:
     """Whether both are spellings in accepted use ("Kiew" and "Kyjiw", "Zelensky's" and
     "Zelenskyy", "Medwedjew" and "Medwedew"), which no editor wants flagged."""
     forms = [_POSSESSIVE.sub("", fold(word)) for word in (first, second)]
-    return bool(_press_forms(forms[0]) & _press_forms(forms[1])) or any(
+    return _press_alike(*forms) or any(
         any(form in group or form.removesuffix("s") in group for form in forms[:1])
         and any(form in group or form.removesuffix("s") in group for form in forms[1:])
         for group in ACCEPTED_SPELLINGS
     )
 
 
-# Newsrooms write one Russian or Ukrainian name by several accepted conventions, in German and
-# English alike: "Schojgu" and "Schoigu", "Medwedjew" and "Medwedew", "Dmitrij", "Dmitri" and
-# "Dmitry", "Selenskyj" and "Selenski". Each rule writes the variants of one choice alike.
-_PRESS_VARIANTS = (
-    (re.compile(r"(?<=[aeiou])[jy](?![aeiou])"), "i"),
-    (re.compile(r"(?<=[^aeiouj])je"), "e"),
-    (re.compile(r"(?:ij|yj|iy|yy|ii|y)$"), "i"),
-)
+def _press_alike(first: str, second: str) -> bool:
+    """Two folded spellings of a name written from Cyrillic by different accepted conventions."""
+    if not (_CYRILLIC_MARK.search(first) or _CYRILLIC_MARK.search(second)):
+        return False
+    return bool(_conventions_undone(first) & _conventions_undone(second))
 
 
 @_MEMO
-def _press_forms(folded: str) -> frozenset[str]:
-    """A folded spelling, and without a genitive "s", with the press conventions undone."""
-    stems = {folded, folded[:-1]} if folded.endswith("s") and len(folded) > 4 else {folded}
+def _conventions_undone(folded: str) -> frozenset[str]:
+    """The spelling and its genitive's stem (`inflections`), each with the conventions undone."""
     forms = set()
-    for stem in stems:
-        for pattern, replacement in _PRESS_VARIANTS:
-            stem = pattern.sub(replacement, stem)
-        forms.add(stem)
+    for form in inflections(folded):
+        for pattern, replacement in _PRESS_CONVENTIONS:
+            form = pattern.sub(replacement, form)
+        forms.add(form)
     return frozenset(forms)
 
 

@@ -51,6 +51,16 @@ def test_accepted_press_conventions_of_russian_names_are_not_drift(flags: FlagRu
     assert drift(flags(text, peers=peers)) == []
 
 
+def test_names_not_written_from_cyrillic_take_none_of_its_conventions(flags: FlagRun) -> None:
+    peers = ("Bundespräsident Steinmeier empfing Nicolas Sarkozy in Berlin.",) * 2
+    text = "Steynmeier empfing Sarkozi am Montag."
+
+    assert drift(flags(text, peers=peers)) == [
+        ("peers", "Steynmeier", "Steinmeier"),
+        ("peers", "Sarkozi", "Sarkozy"),
+    ]
+
+
 def test_a_misspelled_surname_after_an_accepted_spelling_of_the_first_name_drifts(
     flags: FlagRun,
 ) -> None:
@@ -58,6 +68,15 @@ def test_a_misspelled_surname_after_an_accepted_spelling_of_the_first_name_drift
     text = "Sebastien Lecorno telefonierte mit Schoigu."
 
     assert drift(flags(text, peers=PEERS_DE)) == [("peers", "Lecorno", "Lecornu")]
+
+
+def test_a_first_name_that_differs_by_more_than_accent_or_convention_is_another_person(
+    flags: FlagRun,
+) -> None:
+    peers = ("Der Minister Andreas Scholz sprach in Berlin. Andreas Scholz bestätigte das.",) * 2
+    text = "Andrea Schulz widersprach am Abend."
+
+    assert drift(flags(text, peers=peers)) == []
 
 
 def test_different_people_with_similar_sounding_names_are_not_drift(flags: FlagRun) -> None:
