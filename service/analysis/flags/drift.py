@@ -45,8 +45,8 @@ def flag(text: str, analysis: Analysis, consensus: Consensus) -> tuple[Flag, ...
         f"{a.text} {b.text}" for a, b in pairwise(analysis.mentions) if b.start == a.end + 1
     ]
     spellings = _PeerSpellings(peers)
-    # Words the peers write after another name: surnames, not first names.
-    surnames = {word for phrase in phrases for word in phrase.split(" ")[1:]}
+    # Words the peers write after another name (not after a title): surnames, not first names.
+    surnames = {word for phrase in phrases for word in _without_titles(phrase.split(" "))[1:]}
     expected_for: dict[str, NameUse | None] = {}
     rivals = _ArticleSpellings(own)
     flags = []
@@ -87,6 +87,13 @@ def _first_name(mentions: list[Mention], index: int, surnames: set[str]) -> str 
 
 def _is_title(word: str) -> bool:
     return word in NOT_NAMES or word.lower().endswith(TITLE_SUFFIXES)
+
+
+def _without_titles(words: list[str]) -> list[str]:
+    """A name's words without the titles before it: "Der Kanzler Olaf Scholz" -> Olaf Scholz."""
+    while len(words) > 1 and _is_title(words[0]):
+        words = words[1:]
+    return words
 
 
 def _another_person(first_name: str | None, expected: str, phrases: list[str]) -> bool:

@@ -79,6 +79,19 @@ def test_a_first_name_that_differs_by_more_than_accent_or_convention_is_another_
     assert drift(flags(text, peers=peers)) == []
 
 
+def test_a_first_name_after_a_title_is_still_a_first_name(flags: FlagRun) -> None:
+    """ "Olaf" in the peers' "Kanzler Olaf Scholz" is no surname: "Martin Schulz" stays
+    another person."""
+    peers = (
+        "Am Montag empfing Bundeskanzler Olaf Scholz den Präsidenten in Berlin.",
+        "Der Kanzler Olaf Scholz versprach ein weiteres Patriot-System.",
+        "Scholz sagte weitere Hilfe zu. Lob kam vom SPD-Chef Martin Schulz.",
+    )
+    text = "Lob kam vom früheren SPD-Vorsitzenden Martin Schulz."
+
+    assert drift(flags(text, peers=peers)) == []
+
+
 def test_different_people_with_similar_sounding_names_are_not_drift(flags: FlagRun) -> None:
     peers = ("Präsident Wladimir Putin sprach mit Wladimir Klitschko.",) * 2
     text = "Wolodymyr Selenskyj antwortete Putin am Abend."
