@@ -107,16 +107,8 @@ def _warn_unless_migrated(engine: Engine, head: str | None) -> None:
         revision, state = migrate.schema_state(engine)
     except (SQLAlchemyError, CommandError):
         return  # unreachable, or a revision table Alembic cannot read: readiness says so
-    if state == "newer":
-        log.warning(
-            "the database is newer than this release: run the release that migrated it",
-            extra={"revision": revision, "head": head},
-        )
-    elif state == "behind":
-        log.warning(
-            "the database is not migrated to this release: run `crosscheck migrate`",
-            extra={"revision": revision, "head": head},
-        )
+    if state != "at_head":
+        log.warning(migrate.MISMATCH[state], extra={"revision": revision, "head": head})
 
 
 def _common_term_scanner(

@@ -138,14 +138,11 @@ async def _something_missing(request: Request, exc: Exception) -> JSONResponse:
     if state == "at_head":
         return await _unexpected_error(request, exc)
     _count_database_error(request)
-    newer = state == "newer"
     log.error(
-        "the database is newer than this release"
-        if newer
-        else "the database is not migrated to this release: run `crosscheck migrate`",
+        migrate.MISMATCH[state],
         extra={"revision": revision, "head": app.head_revision, "error": str(exc).split("\n")[0]},
     )
-    return await _service_error(request, DatabaseUnavailable.not_migrated(newer=newer))
+    return await _service_error(request, DatabaseUnavailable.not_migrated(newer=state == "newer"))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -50,6 +50,11 @@ def head_revision() -> str | None:
 
 
 SchemaState = Literal["at_head", "behind", "newer"]
+# What the log says of a database not at this release's schema, at start and at a request.
+MISMATCH = {
+    "behind": "the database is not migrated to this release: run `crosscheck migrate`",
+    "newer": "the database is newer than this release: run the release that migrated it",
+}
 
 
 def schema_state(engine: Engine) -> tuple[str | None, SchemaState]:
